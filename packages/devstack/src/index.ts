@@ -1,2 +1,31 @@
+// Public entry of @fedcreds/devstack. Each part of the stack adds its own export lines.
+export {
+  DEFAULT_ACCOUNT_ID,
+  DEMO_CLIENT_ID,
+  DEMO_ORIGIN,
+  defaultDevstackConfig,
+  resolveDevstackConfig,
+  roleArn,
+  samlProviderArn,
+} from './config.js';
+export type {
+  DevstackAccessKey,
+  DevstackConfig,
+  DevstackOidcClient,
+  DevstackOptions,
+  DevstackRole,
+  DevstackUser,
+  ExternalIdentityProvider,
+  WebIdentityTrust,
+} from './config.js';
+export { startGateway } from './gateway/startGateway.js';
+export type { GatewayDeps, GatewayServer, GatewayStats } from './gateway/startGateway.js';
+export { CredentialStore } from './credentialStore.js';
+export type { CredentialKind, IssueCredentialInput, IssuedCredential } from './credentialStore.js';
 export { startOidcProvider } from './oidc/startOidcProvider.js';
-export type { MintIdTokenClaims, OidcFaults, OidcServer, OidcStats } from './oidc/startOidcProvider.js';
+export type {
+  MintIdTokenClaims,
+  OidcFaults,
+  OidcServer,
+  OidcStats,
+} from './oidc/startOidcProvider.js';

@@ -1,0 +1,475 @@
+import { Sha256 } from '@aws-crypto/sha256-js';
+import {
+  DynamoDBClient,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CredentialStore,
+  DEMO_ORIGIN,
+  resolveDevstackConfig,
+  startGateway,
+} from '@fedcreds/devstack';
+import type { DevstackConfig, GatewayServer, IssuedCredential } from '@fedcreds/devstack';
+
+interface Keys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+const BUCKET = 'fedcreds-demo';
+const PRIVATE_BUCKET = 'fedcreds-private';
+const TABLE = 'fedcreds-demo';
+
+describe('startGateway', () => {
+  let config: DevstackConfig;
+  let store: CredentialStore;
+  let gateway: GatewayServer;
+  // The gateway's clock runs with the real one (SDK clients sign with real time) plus a shift the
+  // tests move forward to make credentials expire without waiting.
+  let shiftMs = 0;
+  const clock = () => Date.now() + shiftMs;
+  let ciUser: Keys;
+
+  beforeAll(async () => {
+    config = resolveDevstackConfig({
+      ports: { oidc: 0, saml: 0, sts: 0, gateway: 0 },
+      gateway: {
+        buckets: [BUCKET, PRIVATE_BUCKET],
+        tables: [{ name: TABLE, partitionKey: 'pk' }],
+      },
+    });
+    store = new CredentialStore(config, clock);
+    gateway = await startGateway(config, { store, port: 0, clock });
+    const key = config.accessKeys[0]!;
+    ciUser = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+  });
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  const roleKeys = (roleName: string, durationSeconds = 3600): Keys => {
+    const issued: IssuedCredential = store.issue({
+      kind: 'web-identity',
+      roleName,
+      sessionName: 'alice',
+      durationSeconds,
+    });
+    return {
+      accessKeyId: issued.accessKeyId,
+      secretAccessKey: issued.secretAccessKey,
+      sessionToken: issued.sessionToken!,
+    };
+  };
+  // One attempt: SDK v3 retries signature errors as clock skew, which would blur the counts.
+  const s3 = (credentials: Keys) =>
+    new S3Client({
+      endpoint: gateway.url,
+      forcePathStyle: true,
+      region: config.region,
+      credentials,
+      maxAttempts: 1,
+    });
+  const dynamo = (credentials: Keys) =>
+    new DynamoDBClient({
+      endpoint: gateway.url,
+      region: config.region,
+      credentials,
+      maxAttempts: 1,
+    });
+
+  /** Signs a raw request the way an SDK would, for cases no SDK client would send. */
+  async function signedFetch(
+    credentials: Keys,
+    service: 's3' | 'dynamodb',
+    init: { method: string; path: string; headers?: Record<string, string>; body?: string },
+  ): Promise<Response> {
+    const url = new URL(init.path, gateway.url);
+    const signer = new SignatureV4({ service, region: config.region, credentials, sha256: Sha256 });
+    const signed = await signer.sign({
+      method: init.method,
+      protocol: 'http:',
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, ...init.headers },
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+    const { host: _host, ...headers } = signed.headers;
+    return fetch(url, {
+      method: init.method,
+      headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+    });
+  }
+
+  describe('S3', () => {
+    it('puts, gets and lists objects with a long-term key', async () => {
+      const client = s3(ciUser);
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt', Body: 'hello gateway' }),
+      );
+      const got = await client.send(
+        new GetObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt' }),
+      );
+      expect(await got.Body!.transformToString()).toBe('hello gateway');
+      const listed = await client.send(
+        new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'notes/' }),
+      );
+      expect(listed.Contents?.map((o) => o.Key)).toEqual(['notes/hello.txt']);
+    });
+
+    it('puts and gets objects with role credentials and keys that need encoding', async () => {
+      const client = s3(roleKeys('fedcreds-demo-web'));
+      const key = 'dir with spaces/ünïcode+plus=(1).txt';
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'encoded' }));
+      const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      expect(await got.Body!.transformToString()).toBe('encoded');
+    });
+
+    it('rejects a wrong secret with SignatureDoesNotMatch', async () => {
+      const client = s3({ ...ciUser, secretAccessKey: 'not-the-secret' });
+      await expect(
+        client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt' })),
+      ).rejects.toMatchObject({
+        name: 'SignatureDoesNotMatch',
+        $metadata: { httpStatusCode: 403 },
+      });
+    });
+
+    it('rejects an unknown access key with InvalidAccessKeyId', async () => {
+      const client = s3({ accessKeyId: 'AKIANOTAKNOWNKEY0000', secretAccessKey: 'x' });
+      await expect(client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject(
+        {
+          name: 'InvalidAccessKeyId',
+          message: 'The AWS Access Key Id you provided does not exist in our records.',
+          $metadata: { httpStatusCode: 403 },
+        },
+      );
+    });
+
+    it('rejects a bucket outside the role allow-list with AccessDenied', async () => {
+      const client = s3(roleKeys('fedcreds-demo-saml-readonly'));
+      await expect(
+        client.send(new PutObjectCommand({ Bucket: PRIVATE_BUCKET, Key: 'k', Body: 'x' })),
+      ).rejects.toMatchObject({ name: 'AccessDenied', $metadata: { httpStatusCode: 403 } });
+      // The same role may use its own bucket.
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'readonly.txt', Body: 'ok' }));
+      // An IAM user is not limited by role allow-lists.
+      await s3(ciUser).send(new PutObjectCommand({ Bucket: PRIVATE_BUCKET, Key: 'k', Body: 'x' }));
+    });
+
+    it('serves presigned GET and PUT URLs and refuses tampered ones', async () => {
+      const client = s3(roleKeys('fedcreds-demo-web'));
+      const putUrl = await getSignedUrl(
+        client,
+        new PutObjectCommand({ Bucket: BUCKET, Key: 'presigned.txt' }),
+        { expiresIn: 60 },
+      );
+      const put = await fetch(putUrl, { method: 'PUT', body: 'via presigned put' });
+      expect(put.status).toBe(200);
+
+      const getUrl = await getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket: BUCKET, Key: 'presigned.txt' }),
+        { expiresIn: 60 },
+      );
+      const got = await fetch(getUrl);
+      expect(got.status).toBe(200);
+      expect(await got.text()).toBe('via presigned put');
+
+      const tampered = getUrl.replace('presigned.txt', 'readonly.txt');
+      const refused = await fetch(tampered);
+      expect(refused.status).toBe(403);
+      const body = await refused.text();
+      expect(body).toContain('<Code>SignatureDoesNotMatch</Code>');
+      expect(body).not.toContain('via presigned put');
+    });
+
+    it('refuses a presigned URL once it has expired', async () => {
+      const client = s3(roleKeys('fedcreds-demo-web'));
+      const url = await getSignedUrl(
+        client,
+        new GetObjectCommand({ Bucket: BUCKET, Key: 'presigned.txt' }),
+        { expiresIn: 60 },
+      );
+      shiftMs = 61_000;
+      try {
+        const res = await fetch(url);
+        expect(res.status).toBe(403);
+        expect(await res.text()).toMatch(/<Code>AccessDenied<\/Code><Message>Request has expired/);
+      } finally {
+        shiftMs = 0;
+      }
+    });
+
+    it('refuses expired credentials with ExpiredToken', async () => {
+      const keys = roleKeys('fedcreds-demo-web', 900);
+      const client = s3(keys);
+      await client.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+      shiftMs = 901_000;
+      try {
+        await expect(
+          client.send(new ListObjectsV2Command({ Bucket: BUCKET })),
+        ).rejects.toMatchObject({
+          name: 'ExpiredToken',
+          message: 'The provided token has expired.',
+          $metadata: { httpStatusCode: 400 },
+        });
+      } finally {
+        shiftMs = 0;
+      }
+    });
+  });
+
+  describe('DynamoDB', () => {
+    it('puts and gets items with role credentials', async () => {
+      const client = dynamo(roleKeys('fedcreds-demo-web'));
+      await client.send(
+        new PutItemCommand({ TableName: TABLE, Item: { pk: { S: 'a' }, note: { S: 'hi' } } }),
+      );
+      const got = await client.send(
+        new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }),
+      );
+      expect(got.Item).toEqual({ pk: { S: 'a' }, note: { S: 'hi' } });
+      const tables = await client.send(new ListTablesCommand({}));
+      expect(tables.TableNames).toEqual([TABLE]);
+    });
+
+    it('rejects a wrong secret with InvalidSignatureException', async () => {
+      const client = dynamo({ ...roleKeys('fedcreds-demo-web'), secretAccessKey: 'wrong' });
+      await expect(
+        client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } })),
+      ).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('rejects an unknown access key with UnrecognizedClientException', async () => {
+      const client = dynamo({
+        accessKeyId: 'ASIANOTAKNOWNKEY0000',
+        secretAccessKey: 'x',
+        sessionToken: 't',
+      });
+      await expect(client.send(new ListTablesCommand({}))).rejects.toMatchObject({
+        name: 'UnrecognizedClientException',
+        message: 'The security token included in the request is invalid.',
+        $metadata: { httpStatusCode: 400 },
+      });
+    });
+
+    it('refuses expired credentials with ExpiredTokenException', async () => {
+      const client = dynamo(roleKeys('fedcreds-demo-web', 900));
+      await client.send(new ListTablesCommand({}));
+      shiftMs = 901_000;
+      try {
+        await expect(client.send(new ListTablesCommand({}))).rejects.toMatchObject({
+          name: 'ExpiredTokenException',
+          message: 'The security token included in the request is expired',
+          $metadata: { httpStatusCode: 400 },
+        });
+      } finally {
+        shiftMs = 0;
+      }
+    });
+
+    it('refuses a table outside the role allow-list with AccessDeniedException', async () => {
+      const client = dynamo(roleKeys('fedcreds-demo-saml-readonly'));
+      const error = await client
+        .send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'a' } } }))
+        .then(
+          () => undefined,
+          (err: unknown) => err as { name: string; message: string },
+        );
+      expect(error?.name).toBe('AccessDeniedException');
+      expect(error?.message).toBe(
+        `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE}`,
+      );
+    });
+  });
+
+  describe('CORS', () => {
+    it('answers preflights for allowed origins only', async () => {
+      const allowed = await fetch(`${gateway.url}/${BUCKET}/x`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: DEMO_ORIGIN,
+          'access-control-request-method': 'PUT',
+          'access-control-request-headers': 'authorization,x-amz-date,x-amz-security-token',
+        },
+      });
+      expect(allowed.status).toBe(200);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
+      expect(allowed.headers.get('access-control-allow-methods')).toBe(
+        'GET, PUT, POST, DELETE, HEAD',
+      );
+      expect(allowed.headers.get('access-control-allow-headers')).toBe(
+        'authorization,x-amz-date,x-amz-security-token',
+      );
+      expect(allowed.headers.get('access-control-max-age')).toBe('600');
+
+      const refused = await fetch(`${gateway.url}/`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' },
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('exposes the SDK headers on real responses, once', async () => {
+      const keys = roleKeys('fedcreds-demo-web');
+      const s3Response = await signedFetch(keys, 's3', {
+        method: 'GET',
+        path: `/${BUCKET}/notes/hello.txt`,
+        headers: { origin: DEMO_ORIGIN, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      expect(s3Response.status).toBe(200);
+      expect(s3Response.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
+      expect(s3Response.headers.get('access-control-expose-headers')).toBe(
+        'ETag, x-amz-request-id, x-amzn-RequestId, x-amz-id-2, x-amz-version-id, Date',
+      );
+      expect(s3Response.headers.get('vary')).toBe('Origin');
+      expect(s3Response.headers.get('etag')).toBeTruthy();
+
+      // dynalite answers any Origin with `*`; the gateway must replace it, not add to it.
+      const dynamoResponse = await signedFetch(keys, 'dynamodb', {
+        method: 'POST',
+        path: '/',
+        headers: {
+          origin: DEMO_ORIGIN,
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+        },
+        body: '{}',
+      });
+      expect(dynamoResponse.status).toBe(200);
+      expect(dynamoResponse.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
+      expect(dynamoResponse.headers.get('x-amzn-requestid')).toBeTruthy();
+
+      const errorResponse = await fetch(`${gateway.url}/${BUCKET}/x`, {
+        headers: { origin: DEMO_ORIGIN },
+      });
+      expect(errorResponse.status).toBe(403);
+      expect(errorResponse.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
+
+      const otherOrigin = await fetch(`${gateway.url}/${BUCKET}/x`, {
+        headers: { origin: 'http://evil.test' },
+      });
+      expect(otherOrigin.headers.get('access-control-allow-origin')).toBeNull();
+    });
+  });
+
+  describe('bad input', () => {
+    it('answers unsigned and garbage requests in the service format and keeps serving', async () => {
+      const unsigned = await fetch(`${gateway.url}/${BUCKET}/notes/hello.txt`);
+      expect(unsigned.status).toBe(403);
+      expect(await unsigned.text()).toMatch(
+        /^<\?xml[^>]*>\s*<Error><Code>AccessDenied<\/Code><Message>[^<]+<\/Message><RequestId>[^<]+<\/RequestId><\/Error>$/,
+      );
+      expect(unsigned.headers.get('x-amzn-requestid')).toBeTruthy();
+
+      const garbageAuth = await fetch(`${gateway.url}/${BUCKET}`, {
+        headers: { authorization: 'garbage ,,, ==' },
+      });
+      expect(garbageAuth.status).toBe(400);
+      expect(await garbageAuth.text()).toContain('<Code>AuthorizationHeaderMalformed</Code>');
+
+      const garbageDynamoAuth = await fetch(`${gateway.url}/`, {
+        method: 'POST',
+        headers: {
+          authorization: 'AWS4-HMAC-SHA256 Credential=a/b/c/dynamodb, Signature',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+        },
+        body: '{}',
+      });
+      expect(garbageDynamoAuth.status).toBe(400);
+      expect(await garbageDynamoAuth.json()).toMatchObject({
+        __type: 'com.amazon.coral.service#IncompleteSignatureException',
+      });
+
+      const unsignedDynamo = await fetch(`${gateway.url}/`, {
+        method: 'POST',
+        headers: { 'x-amz-target': 'DynamoDB_20120810.ListTables' },
+        body: '{}',
+      });
+      expect(unsignedDynamo.status).toBe(400);
+      expect(unsignedDynamo.headers.get('x-amzn-requestid')).toBeTruthy();
+      expect(await unsignedDynamo.json()).toEqual({
+        __type: 'com.amazon.coral.service#MissingAuthenticationTokenException',
+        message: 'Request is missing Authentication Token',
+      });
+
+      const keys = roleKeys('fedcreds-demo-web');
+      const garbageJson = await signedFetch(keys, 'dynamodb', {
+        method: 'POST',
+        path: '/',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.GetItem',
+        },
+        body: '{"TableName": "fedcreds-demo", "Key": ',
+      });
+      expect(garbageJson.status).toBe(400);
+      expect(await garbageJson.json()).toMatchObject({
+        __type: 'com.amazon.coral.service#SerializationException',
+      });
+
+      const unknownOperation = await signedFetch(keys, 'dynamodb', {
+        method: 'POST',
+        path: '/',
+        headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'Nope.Nothing' },
+        body: '{}',
+      });
+      expect(unknownOperation.status).toBe(400);
+
+      const unknownPath = await signedFetch(ciUser, 's3', {
+        method: 'GET',
+        path: '/no-such-bucket/some/key',
+        headers: { 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      expect(unknownPath.status).toBe(404);
+      expect(await unknownPath.text()).toContain('<Code>NoSuchBucket</Code>');
+
+      const after = await s3(ciUser).send(
+        new GetObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt' }),
+      );
+      expect(await after.Body!.transformToString()).toBe('hello gateway');
+    });
+  });
+
+  describe('stats', () => {
+    it('counts requests per service, access key and error code', async () => {
+      const before = gateway.stats();
+      const keys = roleKeys('fedcreds-demo-web');
+      await s3(keys).send(new ListObjectsV2Command({ Bucket: BUCKET }));
+      await s3(keys).send(new ListObjectsV2Command({ Bucket: BUCKET }));
+      await dynamo(keys).send(new ListTablesCommand({}));
+      await expect(
+        s3({ ...keys, secretAccessKey: 'wrong' }).send(
+          new ListObjectsV2Command({ Bucket: BUCKET }),
+        ),
+      ).rejects.toThrow();
+      const after = gateway.stats();
+      expect(after.requests - before.requests).toBe(4);
+      expect((after.byService.s3 ?? 0) - (before.byService.s3 ?? 0)).toBe(3);
+      expect((after.byService.dynamodb ?? 0) - (before.byService.dynamodb ?? 0)).toBe(1);
+      expect(after.byAccessKey[keys.accessKeyId]).toBe(3);
+      expect(
+        (after.errors.SignatureDoesNotMatch ?? 0) - (before.errors.SignatureDoesNotMatch ?? 0),
+      ).toBe(1);
+    });
+  });
+});

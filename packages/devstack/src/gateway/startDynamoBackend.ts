@@ -1,0 +1,108 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import type { DevstackConfig } from '../config.js';
+
+/** The in-memory DynamoDB (dynalite) behind the gateway, reachable only through it. */
+export interface DynamoBackend {
+  /** `http://127.0.0.1:<port>` of dynalite itself (internal; clients use the gateway). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts dynalite in memory on a random loopback port and creates the configured tables, ACTIVE
+ * by the time this resolves.
+ */
+export async function startDynamoBackend(config: DevstackConfig): Promise<DynamoBackend> {
+  // In memory (no `path`), so the native LevelDB binding is never needed.
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  const backend: DynamoBackend = {
+    url,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+  try {
+    for (const table of config.gateway.tables) {
+      await callDynalite(url, config.region, 'CreateTable', {
+        TableName: table.name,
+        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      });
+    }
+    for (const table of config.gateway.tables) {
+      await waitForActive(url, config.region, table.name);
+    }
+  } catch (err) {
+    await backend.stop();
+    throw err;
+  }
+  return backend;
+}
+
+async function waitForActive(url: string, region: string, tableName: string): Promise<void> {
+  // createTableMs 0 still flips the status on a timer tick; a few polls are enough.
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const described = (await callDynalite(url, region, 'DescribeTable', {
+      TableName: tableName,
+    })) as { Table?: { TableStatus?: string } };
+    if (described.Table?.TableStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`devstack: DynamoDB table "${tableName}" did not become ACTIVE`);
+}
+
+/** One DynamoDB JSON call straight to dynalite, which checks the shape of auth but not its signature. */
+function callDynalite(url: string, region: string, operation: string, input: unknown) {
+  const body = JSON.stringify(input);
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  return new Promise<unknown>((resolve, reject) => {
+    const req = request(
+      `${url}/`,
+      {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-amz-json-1.0',
+          'content-length': Buffer.byteLength(body),
+          'x-amz-target': `DynamoDB_20120810.${operation}`,
+          'x-amz-date': amzDate,
+          authorization: `AWS4-HMAC-SHA256 Credential=devstack/${amzDate.slice(0, 8)}/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=internal`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200) {
+            reject(
+              new Error(`devstack: DynamoDB ${operation} failed (${res.statusCode}): ${text}`),
+            );
+            return;
+          }
+          try {
+            resolve(JSON.parse(text));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

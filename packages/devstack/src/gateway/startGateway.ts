@@ -1,0 +1,442 @@
+import { createServer, request as httpRequest } from 'node:http';
+import type {
+  IncomingHttpHeaders,
+  IncomingMessage,
+  OutgoingHttpHeaders,
+  ServerResponse,
+} from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DevstackConfig } from '../config.js';
+import type { CredentialStore } from '../credentialStore.js';
+import { verifySigV4 } from '../sigv4/verifySigV4.js';
+import { authorizeRequest } from './authorizeRequest.js';
+import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
+import { decodeAwsChunked } from './decodeAwsChunked.js';
+import { firstHeader, requestService } from './requestService.js';
+import { serviceError } from './serviceError.js';
+import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
+import { startDynamoBackend } from './startDynamoBackend.js';
+import type { DynamoBackend } from './startDynamoBackend.js';
+import { startS3Backend } from './startS3Backend.js';
+import type { S3Backend } from './startS3Backend.js';
+
+/** Counters of a running gateway. */
+export interface GatewayStats {
+  /** Every request received, preflights included. */
+  requests: number;
+  /** Requests per target service (`s3`, `dynamodb`), whether accepted or not. */
+  byService: Record<string, number>;
+  /** Requests per access key id whose signature verified. */
+  byAccessKey: Record<string, number>;
+  /** Error responses per wire code (`SignatureDoesNotMatch`, `NoSuchKey`, …), the gateway's and the backends'. */
+  errors: Record<string, number>;
+}
+
+/** A running S3/DynamoDB gateway. */
+export interface GatewayServer {
+  /** `http://127.0.0.1:<port>`: the endpoint of both S3 (path-style) and DynamoDB. */
+  url: string;
+  /** A copy of the counters. */
+  stats(): GatewayStats;
+  /** Stops the gateway and both backends and removes the temporary S3 directory. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** What the gateway needs besides the configuration. */
+export interface GatewayDeps {
+  /** Credentials to verify signatures against (shared with STS). */
+  store: CredentialStore;
+  /** Port to listen on. @default config.ports.gateway */
+  port?: number;
+  /** Epoch-ms clock for expiry checks. @default Date.now */
+  clock?: () => number;
+  /** JSON-lines request log file; nothing secret is written. */
+  logFile?: string;
+}
+
+/** S3 uploads are buffered to verify and decode them; this bounds the memory one request can use. */
+const MAX_S3_BODY_BYTES = 256 * 1024 * 1024;
+/** DynamoDB's own request size limit. */
+const MAX_DYNAMODB_BODY_BYTES = 16 * 1024 * 1024;
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
+
+/** Query parameters of a presigned URL; the gateway consumes them before s3rver sees the request. */
+const PRESIGN_PARAMS = new Set([
+  'x-amz-algorithm',
+  'x-amz-credential',
+  'x-amz-signature',
+  'x-amz-signedheaders',
+  'x-amz-date',
+  'x-amz-expires',
+  'x-amz-security-token',
+]);
+
+/**
+ * Starts S3 (s3rver) and DynamoDB (dynalite) with the configured buckets and tables, and a public
+ * gateway in front of them that verifies SigV4 on every request against the credentials STS issued,
+ * rejects expired ones with `ExpiredToken`, applies each role's `allow` lists, and answers CORS for
+ * `config.allowedOrigins`. Errors come in each service's own wire format so SDK v3 clients parse
+ * them as they would AWS's.
+ *
+ * @example
+ * const gateway = await startGateway(config, { store });
+ * const s3 = new S3Client({ endpoint: gateway.url, forcePathStyle: true, region, credentials });
+ */
+export async function startGateway(
+  config: DevstackConfig,
+  deps: GatewayDeps,
+): Promise<GatewayServer> {
+  const clock = deps.clock ?? Date.now;
+  const [s3Result, dynamoResult] = await Promise.allSettled([
+    startS3Backend(config),
+    startDynamoBackend(config),
+  ]);
+  if (s3Result.status === 'rejected' || dynamoResult.status === 'rejected') {
+    if (s3Result.status === 'fulfilled') await s3Result.value.stop();
+    if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
+    throw s3Result.status === 'rejected'
+      ? s3Result.reason
+      : (dynamoResult as PromiseRejectedResult).reason;
+  }
+  const backends = { s3: s3Result.value, dynamodb: dynamoResult.value };
+
+  const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
+  const count = (table: Record<string, number>, key: string) => {
+    table[key] = (table[key] ?? 0) + 1;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      // Anything unexpected still gets an answer; the stack keeps serving.
+      if (!res.headersSent) {
+        const error = serviceError(requestService(req.headers, new URLSearchParams()), 'internal');
+        count(counters.errors, error.code);
+        res.writeHead(error.status, error.headers).end(error.body);
+      } else {
+        res.destroy();
+      }
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    counters.requests += 1;
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawUrl = req.url ?? '/';
+    const queryStart = rawUrl.indexOf('?');
+    const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
+    const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
+    const query = new URLSearchParams(rawQuery);
+    const origin = firstHeader(req.headers.origin);
+    const cors = corsHeaders(origin, config.allowedOrigins);
+
+    if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      req.resume();
+      const preflight = corsPreflightHeaders(
+        origin,
+        firstHeader(req.headers['access-control-request-headers']),
+        config.allowedOrigins,
+      );
+      if (preflight) res.writeHead(200, { ...preflight, 'content-length': '0' }).end();
+      else
+        res
+          .writeHead(403, { 'content-type': 'text/plain', vary: 'Origin' })
+          .end('CORS origin not allowed');
+      return;
+    }
+
+    const service = requestService(req.headers, query);
+    count(counters.byService, service);
+    const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
+      const error = serviceError(service, kind, detail);
+      count(counters.errors, error.code);
+      sendError(res, error, cors);
+    };
+
+    const body = await readBody(
+      req,
+      service === 's3' ? MAX_S3_BODY_BYTES : MAX_DYNAMODB_BODY_BYTES,
+    );
+    if (body === undefined) {
+      res.setHeader('connection', 'close');
+      fail('too-large');
+      return;
+    }
+
+    const verified = await verifySigV4(
+      { method, path, query, headers: req.headers, body },
+      deps.store,
+      clock(),
+    );
+    if (!verified.ok) {
+      fail(verified.reason, verified.reason === 'malformed' ? { message: verified.message } : {});
+      return;
+    }
+    if (verified.service !== service) {
+      fail('wrong-service');
+      return;
+    }
+    const { credential } = verified;
+    count(counters.byAccessKey, credential.accessKeyId);
+
+    const decision = authorizeRequest(config, credential, service, {
+      method,
+      path,
+      headers: req.headers,
+      body,
+    });
+    if (!decision.ok) {
+      fail('access-denied', {
+        arn: credential.arn,
+        action: decision.action,
+        resource: decision.resource,
+      });
+      return;
+    }
+
+    const forward =
+      service === 's3'
+        ? s3Forward(config, backends.s3, method, path, query, req.headers, body)
+        : dynamoForward(backends.dynamodb, method, rawUrl, req.headers, body);
+    if (forward === undefined) {
+      fail('malformed', { message: 'The aws-chunked request body is malformed.' });
+      return;
+    }
+    const upstream = await send(forward).catch(() => undefined);
+    if (upstream === undefined) {
+      fail('unavailable');
+      return;
+    }
+    const headers = responseHeaders(upstream.headers, service, cors);
+    if ((upstream.statusCode ?? 500) >= 400) {
+      const errorBody = await readAll(upstream);
+      count(counters.errors, errorCode(service, errorBody) ?? String(upstream.statusCode));
+      res.writeHead(upstream.statusCode ?? 500, headers).end(errorBody);
+      return;
+    }
+    res.writeHead(upstream.statusCode ?? 200, headers);
+    upstream.pipe(res);
+    await new Promise<void>((resolve) => {
+      res.on('close', resolve);
+      upstream.on('error', () => res.destroy());
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port ?? config.ports.gateway, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (err: unknown) => {
+    await stopBackends(backends);
+    throw err;
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${config.host}:${port}`,
+    stats: () => ({
+      requests: counters.requests,
+      byService: { ...counters.byService },
+      byAccessKey: { ...counters.byAccessKey },
+      errors: { ...counters.errors },
+    }),
+    stop() {
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          // SDK clients keep connections alive; close them so stop() does not wait for their timeout.
+          server.closeAllConnections();
+        });
+        await stopBackends(backends);
+      })();
+      return stopping;
+    },
+  };
+}
+
+async function stopBackends(backends: { s3: S3Backend; dynamodb: DynamoBackend }): Promise<void> {
+  const results = await Promise.allSettled([backends.s3.stop(), backends.dynamodb.stop()]);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
+interface ForwardRequest {
+  url: string;
+  method: string;
+  headers: OutgoingHttpHeaders;
+  body: Uint8Array;
+}
+
+/**
+ * s3rver knows only its own dummy key, and it checks request times against the real clock, so the
+ * verified client auth is swapped for an internal one: s3rver then trusts the request (it never
+ * checks V4 signatures) and the gateway stays the only judge of keys, expiry and presigned URLs.
+ */
+function s3Forward(
+  config: DevstackConfig,
+  backend: S3Backend,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  incoming: IncomingHttpHeaders,
+  body: Uint8Array,
+): ForwardRequest | undefined {
+  const headers = forwardableHeaders(incoming);
+  delete headers.authorization;
+  delete headers['x-amz-security-token'];
+  let payload = body;
+  const encodings = String(headers['content-encoding'] ?? '')
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean);
+  const contentSha = String(headers['x-amz-content-sha256'] ?? '');
+  if (encodings.includes('aws-chunked') || contentSha.startsWith('STREAMING-')) {
+    const decoded = decodeAwsChunked(body);
+    if (decoded === undefined) return undefined;
+    payload = decoded.payload;
+    Object.assign(headers, decoded.trailers);
+    const rest = encodings.filter((e) => e !== 'aws-chunked');
+    if (rest.length > 0) headers['content-encoding'] = rest.join(', ');
+    else delete headers['content-encoding'];
+    delete headers['x-amz-decoded-content-length'];
+    delete headers['x-amz-trailer'];
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+  }
+  if (!/^(UNSIGNED-PAYLOAD|[0-9a-fA-F]{64})$/.test(String(headers['x-amz-content-sha256'] ?? ''))) {
+    headers['x-amz-content-sha256'] = 'UNSIGNED-PAYLOAD';
+  }
+  const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
+  headers['x-amz-date'] = amzDate;
+  headers.authorization =
+    `AWS4-HMAC-SHA256 Credential=S3RVER/${amzDate.slice(0, 8)}/${config.region}/s3/aws4_request, ` +
+    'SignedHeaders=host, Signature=verified-by-devstack-gateway';
+  headers['content-length'] = String(payload.byteLength);
+  const kept = [...query].filter(([name]) => !PRESIGN_PARAMS.has(name.toLowerCase()));
+  const search = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
+  return { url: `${backend.url}${path}${search}`, method, headers, body: payload };
+}
+
+/** dynalite checks only the shape of auth, so DynamoDB requests go through byte for byte. */
+function dynamoForward(
+  backend: DynamoBackend,
+  method: string,
+  rawUrl: string,
+  incoming: IncomingHttpHeaders,
+  body: Uint8Array,
+): ForwardRequest {
+  const headers = forwardableHeaders(incoming);
+  headers['content-length'] = String(body.byteLength);
+  return { url: `${backend.url}${rawUrl}`, method, headers, body };
+}
+
+function forwardableHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(incoming)) {
+    if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = value;
+  }
+  return headers;
+}
+
+function send(forward: ForwardRequest): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    // No agent: one connection per request, so nothing lingers after stop().
+    const upstream = httpRequest(forward.url, {
+      method: forward.method,
+      headers: forward.headers,
+      agent: false,
+    });
+    upstream.on('response', resolve);
+    upstream.on('error', reject);
+    upstream.end(forward.body);
+  });
+}
+
+function responseHeaders(
+  upstream: IncomingHttpHeaders,
+  service: GatewayService,
+  cors: Record<string, string>,
+): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(upstream)) {
+    // The backends' own CORS answers (dynalite: `*`) would double or contradict the gateway's.
+    if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('access-control-')) continue;
+    if (name === 'vary') continue;
+    headers[name] = value;
+  }
+  if (service === 'dynamodb' && headers['x-amzn-requestid'] === undefined) {
+    headers['x-amzn-requestid'] = Math.random().toString(36).slice(2).toUpperCase();
+  }
+  return { ...headers, ...cors };
+}
+
+function sendError(
+  res: ServerResponse,
+  error: ServiceErrorResponse,
+  cors: Record<string, string>,
+): void {
+  res.writeHead(error.status, {
+    ...error.headers,
+    ...cors,
+    'content-length': String(Buffer.byteLength(error.body)),
+  });
+  res.end(error.body);
+}
+
+/** Reads the whole body, or `undefined` once it passes `limit` bytes. */
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', reject);
+  });
+}
+
+function readAll(stream: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => resolve(Buffer.concat(chunks)));
+    stream.on('error', reject);
+  });
+}
+
+/** The wire code of a backend error body, for stats and the log. */
+function errorCode(service: GatewayService, body: Buffer): string | undefined {
+  const text = body.toString('utf8');
+  if (service === 's3') return /<Code>([^<]+)<\/Code>/.exec(text)?.[1];
+  try {
+    const type = (JSON.parse(text) as { __type?: unknown }).__type;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return /<(\w+)\s*\/>/.exec(text)?.[1];
+  }
+}
