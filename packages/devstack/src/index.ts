@@ -29,3 +29,6 @@ export type {
   OidcServer,
   OidcStats,
 } from './oidc/startOidcProvider.js';
+export { startSamlIdp } from './saml/startSamlIdp.js';
+export type { IssueAssertionParams, SamlIdpServer } from './saml/startSamlIdp.js';
+export { AWS_SAML_ATTRIBUTES } from './saml/buildSamlResponseXml.js';
