@@ -32,3 +32,18 @@ export type {
 export { startSamlIdp } from './saml/startSamlIdp.js';
 export type { IssueAssertionParams, SamlIdpServer } from './saml/startSamlIdp.js';
 export { AWS_SAML_ATTRIBUTES } from './saml/buildSamlResponseXml.js';
+export { verifySigV4, parseSigV4 } from './sigv4/verifySigV4.js';
+export type {
+  IncomingSignedRequest,
+  SigV4FailureReason,
+  SigV4Parts,
+  SigV4Result,
+} from './sigv4/verifySigV4.js';
+export { decodeAwsChunked } from './sigv4/decodeAwsChunked.js';
+export type { AwsChunk, DecodedAwsChunked } from './sigv4/decodeAwsChunked.js';
+export { startSts, STS_API_VERSION } from './sts/startSts.js';
+export type { StartStsDeps, StsServer, StsStats } from './sts/startSts.js';
+export type { StsFault, StsFaults } from './sts/stsFaults.js';
+export { RequestLog } from './requestLog.js';
+export type { RequestLogEntry, RequestLogOptions } from './requestLog.js';
+export { totpCode } from './sts/totp.js';

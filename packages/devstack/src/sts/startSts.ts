@@ -1,0 +1,453 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DevstackConfig } from '../config.js';
+import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
+import { RequestLog } from '../requestLog.js';
+import type { RequestLogEntry } from '../requestLog.js';
+import { parseSigV4, verifySigV4 } from '../sigv4/verifySigV4.js';
+import type { IncomingSignedRequest } from '../sigv4/verifySigV4.js';
+import { assumeRole } from './assumeRole.js';
+import { assumeRoleWithWebIdentity } from './assumeRoleWithWebIdentity.js';
+import { getCallerIdentity } from './getCallerIdentity.js';
+import { getSessionToken } from './getSessionToken.js';
+import type { StsAction, StsActionContext } from './stsAction.js';
+import { StsError } from './stsError.js';
+import { FaultQueue } from './stsFaults.js';
+import type { ResolvedFault, StsFault, StsFaults } from './stsFaults.js';
+import { StsParams } from './stsParams.js';
+import { renderError, renderResult } from './stsXml.js';
+import type { XmlFields } from './stsXml.js';
+import { WebIdentityKeys } from './webIdentityKeys.js';
+
+/** The only API version of STS. */
+export const STS_API_VERSION = '2011-06-15';
+/** Largest request body accepted (SAML assertions may be up to 100k characters, encoded). */
+const MAX_BODY_BYTES = 1024 * 1024;
+/** Headers the AWS SDK sends from a browser; any other `x-amz-*` header is allowed too. */
+const CORS_ALLOWED_HEADERS = [
+  'authorization',
+  'content-type',
+  'amz-sdk-invocation-id',
+  'amz-sdk-request',
+  'x-amz-user-agent',
+  'x-amz-date',
+  'x-amz-security-token',
+  'x-amz-content-sha256',
+];
+const CORS_EXPOSED_HEADERS = 'Date, x-amzn-RequestId';
+
+/** Dependencies of {@link startSts}. */
+export interface StartStsDeps {
+  /** Credential store shared with the gateway. */
+  store: CredentialStore;
+  /** Issuer URL of the stack's OpenID Provider; a role trust issuer of `'devstack'` means it. */
+  oidcIssuer?: string;
+  /** PEM certificate the SAML IdP signs responses with. */
+  samlSigningCertPem?: string;
+  /** Port to listen on; `0` picks a free one. @default config.ports.sts */
+  port?: number;
+  /** Epoch-ms clock driving every expiry decision. @default Date.now */
+  clock?: () => number;
+  /** JSON-lines file the request log is appended to. */
+  logFile?: string;
+}
+
+/** Request counters of a local STS server (counted before faults apply). */
+export interface StsStats {
+  /** STS API requests received (control endpoints and CORS preflights excluded). */
+  requests: number;
+  /** Requests per `Action` (`(none)` when absent). */
+  byAction: Record<string, number>;
+  /** Requests signed with each access key id (whether or not the signature held). */
+  byAccessKey: Record<string, number>;
+  /** Error responses per wire code. */
+  errors: Record<string, number>;
+}
+
+/** A running local STS. */
+export interface StsServer {
+  /** Base URL (`http://127.0.0.1:<port>`), the endpoint for `STSClient`. */
+  url: string;
+  stats(): StsStats;
+  faults: StsFaults;
+  log(): RequestLogEntry[];
+  /** Closes the server, answering nothing more (hanging requests are cut off). */
+  stop(): Promise<void>;
+}
+
+const ACTIONS: Readonly<Record<string, StsAction>> = {
+  AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  AssumeRole: assumeRole,
+  GetSessionToken: getSessionToken,
+  GetCallerIdentity: getCallerIdentity,
+};
+
+class BodyTooLarge extends Error {}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BodyTooLarge());
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function authError(reason: string, message: string): StsError {
+  switch (reason) {
+    case 'missing':
+      return new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token');
+    case 'malformed':
+      return new StsError('IncompleteSignature', message);
+    case 'unknown-key':
+    case 'token-mismatch':
+      return new StsError(
+        'InvalidClientTokenId',
+        'The security token included in the request is invalid.',
+      );
+    case 'expired':
+      return new StsError('ExpiredToken', 'The security token included in the request is expired');
+    default:
+      return new StsError('SignatureDoesNotMatch', message);
+  }
+}
+
+/**
+ * Starts a local AWS STS on 127.0.0.1 speaking the Query protocol (`Action=…&Version=2011-06-15`,
+ * POST form or GET query) with AWS's XML responses and errors, so `@aws-sdk/client-sts` works
+ * against it unchanged. Implements AssumeRoleWithWebIdentity, AssumeRoleWithSAML, AssumeRole,
+ * GetSessionToken and GetCallerIdentity over `config`'s roles and keys.
+ *
+ * Control endpoints: `GET /__devstack/stats`, `GET /__devstack/log`, `POST /__devstack/faults`
+ * (a {@link StsFault} as JSON, or `{"clear":true}`).
+ *
+ * @example
+ * const store = new CredentialStore(config);
+ * const sts = await startSts(config, { store, oidcIssuer: op.issuer, port: 0 });
+ * const client = new STSClient({ endpoint: sts.url, region: 'us-east-1' });
+ */
+export async function startSts(config: DevstackConfig, deps: StartStsDeps): Promise<StsServer> {
+  const clock = deps.clock ?? Date.now;
+  const faults = new FaultQueue();
+  const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
+  const webIdentityKeys = new WebIdentityKeys(config, deps.oidcIssuer);
+  const stats: StsStats = { requests: 0, byAction: {}, byAccessKey: {}, errors: {} };
+  const pending = new Set<() => void>();
+  let stopping = false;
+
+  const bump = (counter: Record<string, number>, key: string) => {
+    counter[key] = (counter[key] ?? 0) + 1;
+  };
+
+  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
+    const origin = req.headers.origin;
+    if (origin === undefined || !config.allowedOrigins.includes(origin)) return false;
+    res.setHeader('Access-Control-Allow-Origin', origin);
+    res.setHeader('Vary', 'Origin');
+    res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
+    return true;
+  }
+
+  function preflight(req: IncomingMessage, res: ServerResponse, allowed: boolean): void {
+    if (allowed) {
+      const asked = (req.headers['access-control-request-headers'] ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== '');
+      const headers = [
+        ...new Set([
+          ...CORS_ALLOWED_HEADERS,
+          ...asked.filter((h) => h.startsWith('x-amz-') || CORS_ALLOWED_HEADERS.includes(h)),
+        ]),
+      ];
+      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+      res.setHeader('Access-Control-Allow-Headers', headers.join(', '));
+      res.setHeader('Access-Control-Max-Age', '600');
+    }
+    res.statusCode = 204;
+    res.end();
+  }
+
+  function sendJson(res: ServerResponse, status: number, body: unknown): void {
+    res.statusCode = status;
+    res.setHeader('Content-Type', 'application/json');
+    res.end(JSON.stringify(body));
+  }
+
+  async function control(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+  ): Promise<{ status: number; action: string }> {
+    const action = path.slice(1);
+    if (path === '/__devstack/stats' && req.method === 'GET') {
+      sendJson(res, 200, stats);
+      return { status: 200, action };
+    }
+    if (path === '/__devstack/log' && req.method === 'GET') {
+      sendJson(res, 200, requestLog.entries());
+      return { status: 200, action };
+    }
+    if (path === '/__devstack/faults' && req.method === 'POST') {
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)).toString('utf8'));
+        if (typeof body !== 'object' || body === null || Array.isArray(body))
+          throw new TypeError('not an object');
+        if ((body as { clear?: unknown }).clear === true) faults.clear();
+        else faults.failNext(body as StsFault);
+      } catch (error) {
+        const message = error instanceof TypeError ? error.message : 'body must be a JSON object';
+        sendJson(res, 400, { error: `Invalid fault: ${message}` });
+        return { status: 400, action };
+      }
+      sendJson(res, 200, { ok: true });
+      return { status: 200, action };
+    }
+    sendJson(res, 404, { error: `No devstack control endpoint ${req.method} ${path}` });
+    return { status: 404, action };
+  }
+
+  async function wait(ms: number, res: ServerResponse): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (completed: boolean) => {
+        clearTimeout(timer);
+        pending.delete(cancel);
+        res.off('close', onClose);
+        resolve(completed);
+      };
+      const cancel = () => done(false);
+      const onClose = () => done(false);
+      const timer = setTimeout(() => done(true), ms);
+      pending.add(cancel);
+      res.on('close', onClose);
+    });
+  }
+
+  function hang(res: ServerResponse): void {
+    const cancel = () => {
+      pending.delete(cancel);
+      res.destroy();
+    };
+    pending.add(cancel);
+    res.on('close', () => pending.delete(cancel));
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const now = clock();
+    res.setHeader('Date', new Date(now).toUTCString());
+    res.setHeader('x-amzn-RequestId', requestId);
+    const corsAllowed = applyCors(req, res);
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://sts.invalid');
+    const entry: RequestLogEntry = {
+      time: new Date(now).toISOString(),
+      requestId,
+      method,
+      action: '(none)',
+      status: 200,
+    };
+    const finish = () => {
+      if (entry.code !== undefined) bump(stats.errors, entry.code);
+      requestLog.append(entry);
+    };
+    const sendError = (code: string, message: string, status: number) => {
+      res.statusCode = status;
+      res.setHeader('Content-Type', 'text/xml');
+      res.end(renderError(code, message, status, requestId));
+      entry.status = status;
+      entry.code = code;
+    };
+
+    if (method === 'OPTIONS') {
+      preflight(req, res, corsAllowed);
+      return;
+    }
+    if (url.pathname.startsWith('/__devstack/')) {
+      const result = await control(req, res, url.pathname);
+      entry.action = result.action;
+      entry.status = result.status;
+      requestLog.append(entry);
+      return;
+    }
+
+    let body: Buffer;
+    try {
+      body = await readBody(req);
+    } catch (error) {
+      stats.requests += 1;
+      if (error instanceof BodyTooLarge) {
+        sendError(
+          'RequestEntityTooLarge',
+          `Request body larger than ${MAX_BODY_BYTES} bytes.`,
+          413,
+        );
+        res.setHeader('Connection', 'close');
+      } else {
+        res.destroy();
+      }
+      finish();
+      return;
+    }
+    const params = new URLSearchParams(url.search);
+    if (method === 'POST' && body.length > 0) {
+      for (const [key, value] of new URLSearchParams(body.toString('utf8')))
+        params.append(key, value);
+    }
+    const action = params.get('Action') ?? undefined;
+    const signed: IncomingSignedRequest = {
+      method,
+      path: (req.url ?? '/').split('?')[0] ?? '/',
+      query: new URLSearchParams(url.search),
+      headers: req.headers,
+      body,
+    };
+    const parsedSignature = parseSigV4(signed);
+    const accessKeyId = parsedSignature.ok ? parsedSignature.parts.accessKeyId : undefined;
+
+    stats.requests += 1;
+    bump(stats.byAction, action ?? '(none)');
+    if (accessKeyId !== undefined) {
+      bump(stats.byAccessKey, accessKeyId);
+      entry.accessKeyId = accessKeyId;
+    }
+    entry.action = action ?? '(none)';
+
+    const fault: ResolvedFault | undefined = faults.take(action);
+    if (fault) {
+      entry.fault = true;
+      if (fault.delayMs !== undefined && fault.delayMs > 0) {
+        if (!(await wait(fault.delayMs, res))) {
+          entry.status = 0;
+          finish();
+          return;
+        }
+      }
+      if (fault.hang) {
+        hang(res);
+        entry.status = 0;
+        finish();
+        return;
+      }
+      if (fault.error) {
+        sendError(fault.error.code, fault.error.message, fault.error.status);
+        finish();
+        return;
+      }
+      delete entry.fault;
+    }
+
+    try {
+      if (method !== 'GET' && method !== 'POST') {
+        throw new StsError('InvalidAction', `STS answers GET and POST, not ${method}.`, 405);
+      }
+      if (action === undefined || action === '') {
+        throw new StsError(
+          'InvalidAction',
+          'The action or operation requested is invalid. Verify that the action is typed correctly.',
+        );
+      }
+      const version = params.get('Version');
+      if (version !== STS_API_VERSION) {
+        throw new StsError(
+          'InvalidAction',
+          version === null
+            ? `Could not find operation ${action} without a Version; send Version=${STS_API_VERSION}`
+            : `Could not find operation ${action} for version ${version}`,
+        );
+      }
+      const implementation = Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;
+      if (!implementation) {
+        throw new StsError(
+          'InvalidAction',
+          `Could not find operation ${action} for version ${STS_API_VERSION}`,
+        );
+      }
+      let authenticated: Promise<IssuedCredential> | undefined;
+      const ctx: StsActionContext = {
+        config,
+        store: deps.store,
+        params: new StsParams(params),
+        now,
+        request: signed,
+        webIdentityKeys,
+        samlSigningCertPem: deps.samlSigningCertPem,
+        authenticate: () =>
+          (authenticated ??= verifySigV4(signed, deps.store, now).then((result) => {
+            if (!result.ok) throw authError(result.reason, result.message);
+            if (result.service !== 'sts') {
+              throw new StsError(
+                'SignatureDoesNotMatch',
+                "Credential should be scoped to correct service: 'sts'. ",
+              );
+            }
+            return result.credential;
+          })),
+      };
+      const result: XmlFields = await implementation(ctx);
+      if (stopping) return;
+      res.statusCode = 200;
+      res.setHeader('Content-Type', 'text/xml');
+      res.end(renderResult(action, requestId, result));
+    } catch (error) {
+      if (error instanceof StsError) {
+        sendError(error.code, error.message, error.status);
+      } else {
+        // Never echo an unexpected error: it could carry request data. The stack keeps serving.
+        sendError(
+          'InternalFailure',
+          'The request processing has failed because of an unknown error, exception or failure.',
+          500,
+        );
+      }
+    }
+    finish();
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) {
+        res.statusCode = 500;
+        res.end();
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.port ?? config.ports.sts, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://${config.host}:${port}`,
+    stats: () => structuredClone(stats),
+    faults,
+    log: () => requestLog.entries(),
+    async stop() {
+      stopping = true;
+      for (const cancel of [...pending]) cancel();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await requestLog.flush();
+    },
+  };
+}
