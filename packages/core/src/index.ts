@@ -19,3 +19,52 @@ export type {
   StsErrorDetails,
   ReauthReason,
 } from './errors.js';
+
+// Credential classes (issue 2).
+export { Credentials, DEFAULT_EXPIRY_WINDOW_SECONDS } from './credentials/Credentials.js';
+export type {
+  CredentialsOptions,
+  CredentialsCallOptions,
+  CredentialsCallback,
+  LoadedCredentials,
+} from './credentials/Credentials.js';
+export { StsCredentials, DEFAULT_STS_REGION, isTemporaryCredentials } from './credentials/StsCredentials.js';
+export type { StsCredentialsOutput } from './credentials/StsCredentials.js';
+export { WebIdentityCredentials, DEFAULT_WEB_IDENTITY_SESSION_NAME } from './credentials/WebIdentityCredentials.js';
+export type { WebIdentityCredentialsParams } from './credentials/WebIdentityCredentials.js';
+export { SAMLCredentials } from './credentials/SAMLCredentials.js';
+export type { SAMLCredentialsParams } from './credentials/SAMLCredentials.js';
+export {
+  ChainableTemporaryCredentials,
+  DEFAULT_CHAINABLE_SESSION_NAME,
+} from './credentials/ChainableTemporaryCredentials.js';
+export type {
+  ChainableTemporaryCredentialsOptions,
+  ChainableTemporaryCredentialsParams,
+  MasterCredentials,
+  TokenCodeFn,
+  TokenCodeCallback,
+} from './credentials/ChainableTemporaryCredentials.js';
+export { protectIdentity, REDACTED } from './protectIdentity.js';
+export { toFedcredsError } from './toFedcredsError.js';
+export type { ToFedcredsErrorOptions } from './toFedcredsError.js';
+export { decodeJwt } from './jwt/decodeJwt.js';
+export type { DecodedJwt, JwtPayload } from './jwt/decodeJwt.js';
+export { decodeSamlAssertion } from './saml/decodeSamlAssertion.js';
+export { parseSamlRoles, SAML_ROLE_ATTRIBUTE } from './saml/parseSamlRoles.js';
+export type { SamlRole } from './saml/parseSamlRoles.js';
+export { parseSamlAttributes } from './saml/parseSamlAttributes.js';
+export type { SamlAttributes } from './saml/parseSamlAttributes.js';
+export {
+  validateWebIdentityParams,
+  validateSamlParams,
+  validateAssumeRoleParams,
+  validateGetSessionTokenParams,
+  MIN_DURATION_SECONDS,
+  MAX_ROLE_DURATION_SECONDS,
+  MAX_CHAINED_DURATION_SECONDS,
+  MAX_SESSION_TOKEN_DURATION_SECONDS,
+  MAX_POLICY_ARNS,
+  MAX_POLICY_LENGTH,
+} from './validation/validateStsParams.js';
+export type { AssumeRoleValidationOptions } from './validation/validateStsParams.js';

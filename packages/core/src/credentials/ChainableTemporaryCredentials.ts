@@ -1,0 +1,250 @@
+import {
+  AssumeRoleCommand,
+  GetSessionTokenCommand,
+  STSClient,
+  type AssumeRoleCommandInput,
+  type AssumeRoleCommandOutput,
+  type GetSessionTokenCommandInput,
+  type GetSessionTokenCommandOutput,
+  type STSClientConfig,
+} from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import {
+  FedcredsError,
+  InvalidParameterError,
+  MfaError,
+  MissingCredentialsError,
+} from '../errors.js';
+import { toFedcredsError } from '../toFedcredsError.js';
+import {
+  validateAssumeRoleParams,
+  validateGetSessionTokenParams,
+} from '../validation/validateStsParams.js';
+import { raceAbort } from './abort.js';
+import { Credentials, type CredentialsCallOptions } from './Credentials.js';
+import { DEFAULT_STS_REGION, StsCredentials, isTemporaryCredentials } from './StsCredentials.js';
+
+/** Default `RoleSessionName` of {@link ChainableTemporaryCredentials} when a role is assumed. */
+export const DEFAULT_CHAINABLE_SESSION_NAME = 'temporary-credentials';
+
+/**
+ * Parameters of {@link ChainableTemporaryCredentials}: AssumeRole's when `RoleArn` is set (with
+ * `RoleSessionName` optional), otherwise GetSessionToken's (`DurationSeconds`, `SerialNumber`).
+ */
+export type ChainableTemporaryCredentialsParams = Partial<AssumeRoleCommandInput> &
+  GetSessionTokenCommandInput;
+
+/**
+ * Credentials that sign the STS request: a fedcreds {@link Credentials} object (refreshed first when
+ * it needs it), an SDK v3 credential provider (asked on every refresh), or fixed keys.
+ */
+export type MasterCredentials = Credentials | AwsCredentialIdentityProvider | AwsCredentialIdentity;
+
+/** Callback a {@link TokenCodeFn} answers with: an error, or the MFA code. */
+export type TokenCodeCallback = (err?: unknown, tokenCode?: string) => void;
+
+/**
+ * Supplies the current MFA code for `serialNumber`: through `callback(err, code)` as in v2, or by
+ * returning the code or a promise of it.
+ */
+export type TokenCodeFn = (
+  serialNumber: string,
+  callback: TokenCodeCallback,
+) => void | string | PromiseLike<string>;
+
+/** Options of `new ChainableTemporaryCredentials({ … })`. */
+export interface ChainableTemporaryCredentialsOptions {
+  /**
+   * AssumeRole (with `RoleArn`) or GetSessionToken parameters; copied, never mutated.
+   * @default {}
+   */
+  params?: ChainableTemporaryCredentialsParams | undefined;
+  /**
+   * Credentials that sign the request. Required: fedcreds has no global configuration. May be
+   * temporary themselves (another `ChainableTemporaryCredentials`, `WebIdentityCredentials`, …), so
+   * chains of any depth keep refreshing.
+   */
+  masterCredentials?: MasterCredentials | undefined;
+  /** Supplies the MFA code when `params.SerialNumber` is set; asked once per refresh. @default null */
+  tokenCodeFn?: TokenCodeFn | null | undefined;
+  /** Configuration of the STS client (`region` defaults to `us-east-1`, `endpoint`, …). */
+  stsConfig?: STSClientConfig | undefined;
+}
+
+type ChainableOutput = AssumeRoleCommandOutput | GetSessionTokenCommandOutput;
+
+/**
+ * Temporary credentials from STS AssumeRole when `params.RoleArn` is set, otherwise from
+ * GetSessionToken, signed with `masterCredentials` — the port of AWS SDK v2's
+ * `AWS.ChainableTemporaryCredentials`. Every refresh goes through the master credentials (refreshing
+ * them first when they need it), so role A assumed from role B assumed from a web identity keeps
+ * refreshing.
+ *
+ * @example
+ * ```ts
+ * const web = new WebIdentityCredentials({ RoleArn: roleB, WebIdentityToken: idToken });
+ * const roleA = new ChainableTemporaryCredentials({
+ *   params: { RoleArn: 'arn:aws:iam::123456789012:role/RoleA' },
+ *   masterCredentials: web,
+ * });
+ * const dynamo = new DynamoDBClient({ credentials: roleA.toProvider() });
+ * ```
+ */
+export class ChainableTemporaryCredentials extends StsCredentials<
+  ChainableTemporaryCredentialsParams,
+  ChainableOutput
+> {
+  /** The credentials that sign this object's STS requests. */
+  readonly masterCredentials: MasterCredentials;
+  /** Supplies MFA codes when `params.SerialNumber` is set. */
+  tokenCodeFn: TokenCodeFn | null;
+
+  /**
+   * @throws {@link MissingCredentialsError} without `masterCredentials`.
+   * @throws {@link InvalidParameterError} for a malformed parameter, `DurationSeconds` over 3600
+   *   with temporary master credentials, or `params.SerialNumber` without `tokenCodeFn`.
+   */
+  constructor(options: ChainableTemporaryCredentialsOptions = {}) {
+    const { params = {}, tokenCodeFn = null, stsConfig = {} } = options;
+    const master = options.masterCredentials ?? stsConfig.credentials;
+    if (master === undefined || master === null) {
+      throw new MissingCredentialsError(
+        'ChainableTemporaryCredentials needs masterCredentials to sign its STS requests (fedcreds has no global config): pass masterCredentials as a Credentials object (e.g. WebIdentityCredentials) or an SDK v3 credential provider.',
+      );
+    }
+    if (params.SerialNumber && !tokenCodeFn) {
+      throw new InvalidParameterError(
+        'tokenCodeFn',
+        'is required when params.SerialNumber is set: pass tokenCodeFn(serialNumber, callback), or one returning a promise of the MFA code',
+      );
+    }
+    const copy: ChainableTemporaryCredentialsParams = { ...params };
+    if (copy.RoleArn && !copy.RoleSessionName)
+      copy.RoleSessionName = DEFAULT_CHAINABLE_SESSION_NAME;
+    // STS asks this provider on every request (`memoized` stops the SDK caching it), so a master
+    // refreshed in between is picked up at once.
+    let self: ChainableTemporaryCredentials | undefined;
+    const signer = Object.assign(
+      (): Promise<AwsCredentialIdentity> =>
+        self
+          ? self.#masterIdentity(undefined)
+          : Promise.reject(new MissingCredentialsError('Not constructed yet.')),
+      { memoized: true },
+    );
+    super(
+      copy,
+      new STSClient({
+        ...stsConfig,
+        region: stsConfig.region ?? DEFAULT_STS_REGION,
+        credentials: signer,
+      }),
+    );
+    self = this;
+    this.masterCredentials = master;
+    this.tokenCodeFn = tokenCodeFn;
+    this.validate(this.params);
+  }
+
+  protected override get operation(): string {
+    return this.params.RoleArn ? 'AssumeRole' : 'GetSessionToken';
+  }
+
+  protected override validate(params: ChainableTemporaryCredentialsParams, chained = false): void {
+    if (params.RoleArn !== undefined) {
+      validateAssumeRoleParams(params, {
+        chained: chained || isTemporaryCredentials(this.masterCredentials),
+      });
+    } else {
+      validateGetSessionTokenParams(params);
+    }
+    if (params.SerialNumber && !params.TokenCode && !this.tokenCodeFn) {
+      throw new InvalidParameterError('tokenCodeFn', 'is required when params.SerialNumber is set');
+    }
+  }
+
+  protected override async send(
+    params: ChainableTemporaryCredentialsParams,
+    { signal }: CredentialsCallOptions,
+  ): Promise<ChainableOutput> {
+    const master = await this.#masterIdentity(signal);
+    // A provider's credentials are known to be temporary only once it has answered.
+    if (master.sessionToken) this.validate(params, true);
+    const input = { ...params };
+    if (input.SerialNumber && this.tokenCodeFn) {
+      input.TokenCode = await raceAbort(askTokenCode(this.tokenCodeFn, input.SerialNumber), signal);
+    }
+    const options = signal ? { abortSignal: signal } : {};
+    if (input.RoleArn) {
+      return this.service.send(new AssumeRoleCommand(input as AssumeRoleCommandInput), options);
+    }
+    const { DurationSeconds, SerialNumber, TokenCode } = input;
+    const sessionInput: GetSessionTokenCommandInput = { DurationSeconds, SerialNumber, TokenCode };
+    return this.service.send(new GetSessionTokenCommand(sessionInput), options);
+  }
+
+  /** The master's current credentials, refreshing a fedcreds master first if it needs it. */
+  async #masterIdentity(signal: AbortSignal | undefined): Promise<AwsCredentialIdentity> {
+    const master = this.masterCredentials;
+    let identity: AwsCredentialIdentity;
+    if (master instanceof Credentials) {
+      identity = await master.getPromise({ signal });
+    } else if (typeof master === 'function') {
+      try {
+        identity = await raceAbort(Promise.resolve(master()), signal);
+      } catch (err) {
+        throw masterProviderError(err, signal);
+      }
+    } else {
+      identity = master;
+    }
+    if (!identity?.accessKeyId || !identity.secretAccessKey) {
+      throw new MissingCredentialsError(
+        'The masterCredentials have no accessKeyId/secretAccessKey; pass master credentials that hold keys.',
+      );
+    }
+    return identity;
+  }
+}
+
+function masterProviderError(err: unknown, signal: AbortSignal | undefined): FedcredsError {
+  if (err instanceof FedcredsError) return err;
+  const mapped = toFedcredsError(err, { operation: 'master credentials', signal });
+  if (mapped.code !== 'ERR_STS' || mapped.cause === undefined || hasMetadata(err)) return mapped;
+  return new MissingCredentialsError(
+    'The masterCredentials provider failed to give credentials; check the master credentials and try again.',
+    { cause: err },
+  );
+}
+
+function hasMetadata(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && '$metadata' in err;
+}
+
+/** Asks `fn` for the MFA code, whichever way it answers, and checks it is six digits. */
+async function askTokenCode(fn: TokenCodeFn, serialNumber: string): Promise<string> {
+  let code: unknown;
+  try {
+    code = await new Promise<unknown>((resolve, reject) => {
+      const callback: TokenCodeCallback = (err, tokenCode) =>
+        err ? reject(err) : resolve(tokenCode);
+      const result = fn(serialNumber, callback);
+      if (typeof result === 'string') resolve(result);
+      else if (result && typeof (result as PromiseLike<string>).then === 'function') {
+        (result as PromiseLike<string>).then(resolve, reject);
+      }
+    });
+  } catch (err) {
+    throw new MfaError(
+      serialNumber,
+      `tokenCodeFn failed to give the MFA code for ${serialNumber}; ask the user for a new code and refresh again.`,
+      { cause: err },
+    );
+  }
+  if (typeof code !== 'string' || !/^\d{6}$/.test(code)) {
+    throw new MfaError(
+      serialNumber,
+      `tokenCodeFn gave no six-digit MFA code for ${serialNumber}; pass the code the device shows.`,
+    );
+  }
+  return code;
+}

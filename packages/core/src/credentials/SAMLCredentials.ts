@@ -1,0 +1,67 @@
+import {
+  AssumeRoleWithSAMLCommand,
+  STSClient,
+  type AssumeRoleWithSAMLCommandInput,
+  type AssumeRoleWithSAMLCommandOutput,
+  type STSClientConfig,
+} from '@aws-sdk/client-sts';
+import { validateSamlParams } from '../validation/validateStsParams.js';
+import type { CredentialsCallOptions } from './Credentials.js';
+import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
+
+/** Parameters of {@link SAMLCredentials}: those of STS AssumeRoleWithSAML. */
+export type SAMLCredentialsParams = AssumeRoleWithSAMLCommandInput;
+
+/**
+ * Credentials from STS AssumeRoleWithSAML: a base64 SAML response from the IdP exchanged for
+ * temporary credentials of `RoleArn`. The port of AWS SDK v2's `AWS.SAMLCredentials`.
+ *
+ * The parameters are checked at construction and before every refresh. Put a fresh assertion in
+ * `params.SAMLAssertion` to keep refreshing once the old one is past its `NotOnOrAfter`.
+ *
+ * @example
+ * ```ts
+ * const creds = new SAMLCredentials({
+ *   RoleArn: 'arn:aws:iam::123456789012:role/SAMLRole',
+ *   PrincipalArn: 'arn:aws:iam::123456789012:saml-provider/MyIdP',
+ *   SAMLAssertion: samlResponseBase64,
+ * });
+ * await creds.getPromise();
+ * ```
+ */
+export class SAMLCredentials extends StsCredentials<
+  SAMLCredentialsParams,
+  AssumeRoleWithSAMLCommandOutput
+> {
+  /**
+   * @param params - AssumeRoleWithSAML parameters; copied, never mutated.
+   * @param clientConfig - configuration of the STS client (`region` defaults to `us-east-1`,
+   *   `endpoint`, `maxAttempts`, `requestHandler`, …).
+   * @throws {@link InvalidParameterError} naming the parameter when one is missing or malformed.
+   */
+  constructor(params: SAMLCredentialsParams, clientConfig: STSClientConfig = {}) {
+    super(
+      params,
+      new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),
+    );
+    validateSamlParams(this.params);
+  }
+
+  protected override get operation(): string {
+    return 'AssumeRoleWithSAML';
+  }
+
+  protected override validate(params: SAMLCredentialsParams): void {
+    validateSamlParams(params);
+  }
+
+  protected override send(
+    params: SAMLCredentialsParams,
+    { signal }: CredentialsCallOptions,
+  ): Promise<AssumeRoleWithSAMLCommandOutput> {
+    return this.service.send(
+      new AssumeRoleWithSAMLCommand({ ...params }),
+      signal ? { abortSignal: signal } : {},
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import {
+  AssumeRoleWithWebIdentityCommand,
+  STSClient,
+  type AssumeRoleWithWebIdentityCommandInput,
+  type AssumeRoleWithWebIdentityCommandOutput,
+  type STSClientConfig,
+} from '@aws-sdk/client-sts';
+import { validateWebIdentityParams } from '../validation/validateStsParams.js';
+import type { CredentialsCallOptions } from './Credentials.js';
+import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
+
+/** Default `RoleSessionName` of {@link WebIdentityCredentials}. */
+export const DEFAULT_WEB_IDENTITY_SESSION_NAME = 'web-identity';
+
+/**
+ * Parameters of {@link WebIdentityCredentials}: those of STS AssumeRoleWithWebIdentity, with
+ * `RoleSessionName` optional.
+ */
+export type WebIdentityCredentialsParams = Omit<
+  AssumeRoleWithWebIdentityCommandInput,
+  'RoleSessionName'
+> & {
+  /** Name of the role session (2–64 characters of `[\w+=,.@-]`). @default 'web-identity' */
+  RoleSessionName?: string | undefined;
+};
+
+/**
+ * Credentials from STS AssumeRoleWithWebIdentity: an OpenID Connect ID token (or OAuth 2.0 access
+ * token with `ProviderId`) exchanged for temporary credentials of `RoleArn`. The port of AWS SDK
+ * v2's `AWS.WebIdentityCredentials`.
+ *
+ * The parameters are checked at construction and before every refresh. To keep refreshing after
+ * the IdP token expires, put a fresh token in `params.WebIdentityToken` (a federated session does
+ * this for you).
+ *
+ * @example
+ * ```ts
+ * const creds = new WebIdentityCredentials(
+ *   { RoleArn: 'arn:aws:iam::123456789012:role/web', WebIdentityToken: idToken },
+ *   { region: 'eu-west-1' },
+ * );
+ * const s3 = new S3Client({ region: 'eu-west-1', credentials: creds.toProvider() });
+ * creds.params.WebIdentityToken = renewedIdToken; // used by the next refresh
+ * ```
+ */
+export class WebIdentityCredentials extends StsCredentials<
+  WebIdentityCredentialsParams,
+  AssumeRoleWithWebIdentityCommandOutput
+> {
+  /**
+   * @param params - AssumeRoleWithWebIdentity parameters; copied, never mutated.
+   * @param clientConfig - configuration of the STS client (`region` defaults to `us-east-1`,
+   *   `endpoint`, `maxAttempts`, `requestHandler`, …).
+   * @throws {@link InvalidParameterError} naming the parameter when one is missing or malformed.
+   */
+  constructor(params: WebIdentityCredentialsParams, clientConfig: STSClientConfig = {}) {
+    super(
+      { ...params, RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME },
+      new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),
+    );
+    validateWebIdentityParams(this.params);
+  }
+
+  protected override get operation(): string {
+    return 'AssumeRoleWithWebIdentity';
+  }
+
+  protected override validate(params: WebIdentityCredentialsParams): void {
+    validateWebIdentityParams(params);
+  }
+
+  protected override send(
+    params: WebIdentityCredentialsParams,
+    { signal }: CredentialsCallOptions,
+  ): Promise<AssumeRoleWithWebIdentityCommandOutput> {
+    const input: AssumeRoleWithWebIdentityCommandInput = {
+      ...params,
+      RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME,
+    };
+    return this.service.send(
+      new AssumeRoleWithWebIdentityCommand(input),
+      signal ? { abortSignal: signal } : {},
+    );
+  }
+}
