@@ -1,3 +1,7 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
   DynamoDBClient,
@@ -137,6 +141,22 @@ describe('startGateway', () => {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: 'encoded' }));
       const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
       expect(await got.Body!.transformToString()).toBe('encoded');
+    });
+
+    it('accepts streamed uploads that SDK v3 sends aws-chunked with a checksum trailer', async () => {
+      const client = s3(roleKeys('fedcreds-demo-web'));
+      const parts = ['first part, ', 'second part'];
+      await client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: 'streamed.txt',
+          Body: Readable.from(parts.map((p) => Buffer.from(p))),
+          ContentLength: parts.join('').length,
+          ChecksumAlgorithm: 'CRC32',
+        }),
+      );
+      const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'streamed.txt' }));
+      expect(await got.Body!.transformToString()).toBe('first part, second part');
     });
 
     it('rejects a wrong secret with SignatureDoesNotMatch', async () => {
@@ -447,6 +467,72 @@ describe('startGateway', () => {
         new GetObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt' }),
       );
       expect(await after.Body!.transformToString()).toBe('hello gateway');
+    });
+  });
+
+  describe('request log', () => {
+    it('writes one JSON line per request without secrets, and stop() frees the port', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'fedcreds-gateway-log-'));
+      const logFile = join(dir, 'requests.jsonl');
+      const logged = await startGateway(config, { store, port: 0, clock, logFile });
+      try {
+        const issued = store.issue({
+          kind: 'web-identity',
+          roleName: 'fedcreds-demo-web',
+          sessionName: 'log',
+          durationSeconds: 3600,
+        });
+        const keys = {
+          accessKeyId: issued.accessKeyId,
+          secretAccessKey: issued.secretAccessKey,
+          sessionToken: issued.sessionToken!,
+        };
+        const client = new S3Client({
+          endpoint: logged.url,
+          forcePathStyle: true,
+          region: config.region,
+          credentials: keys,
+          maxAttempts: 1,
+        });
+        await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'log.txt', Body: 'x' }));
+        const url = await getSignedUrl(
+          client,
+          new GetObjectCommand({ Bucket: BUCKET, Key: 'log.txt' }),
+        );
+        expect((await fetch(url)).status).toBe(200);
+        const signature = new URL(url).searchParams.get('X-Amz-Signature')!;
+        await expect(
+          client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'missing.txt' })),
+        ).rejects.toMatchObject({ name: 'NoSuchKey' });
+        const { port } = new URL(logged.url);
+
+        await logged.stop();
+
+        const text = await readFile(logFile, 'utf8');
+        const lines = text
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(lines.map((l) => [l.action, l.status, l.code])).toEqual([
+          ['s3:PutObject', 200, undefined],
+          ['s3:GetObject', 200, undefined],
+          ['s3:GetObject', 404, 'NoSuchKey'],
+        ]);
+        expect(lines.every((l) => l.accessKeyId === keys.accessKeyId.slice(0, 8))).toBe(true);
+        expect(logged.log()).toHaveLength(3);
+        for (const secret of [
+          keys.secretAccessKey,
+          keys.sessionToken,
+          signature,
+          keys.accessKeyId,
+        ]) {
+          expect(text).not.toContain(secret);
+        }
+        await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
+      } finally {
+        await logged.stop();
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 

@@ -62,6 +62,24 @@ function authorizeS3(
   return { ok: false, action, resource: `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}` };
 }
 
+/**
+ * The IAM-style action a request performs (`s3:GetObject`, `dynamodb:PutItem`), for denials and
+ * the request log.
+ */
+export function requestAction(
+  service: GatewayService,
+  method: string,
+  path: string,
+  headers: AuthorizableRequest['headers'],
+): string {
+  if (service === 'dynamodb') {
+    const operation = (firstHeader(headers['x-amz-target']) ?? '').split('.')[1];
+    return `dynamodb:${operation || '*'}`;
+  }
+  const [rawBucket = '', ...rawKey] = path.replace(/^\/+/, '').split('/');
+  return s3Action(method, safeDecode(rawBucket), rawKey.map(safeDecode).join('/'));
+}
+
 function s3Action(method: string, bucket: string, key: string): string {
   if (bucket === '') return 's3:ListAllMyBuckets';
   const onObject = key !== '';
@@ -84,8 +102,7 @@ function authorizeDynamo(
   tables: string[] | undefined,
   request: AuthorizableRequest,
 ): AuthorizationResult {
-  const target = firstHeader(request.headers['x-amz-target']) ?? '';
-  const operation = target.split('.')[1] ?? '*';
+  const operation = requestAction('dynamodb', request.method, request.path, request.headers);
   const tableArn = (name: string) =>
     `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${name}`;
   if (tables === undefined) return { ok: true, action: operation };

@@ -197,7 +197,7 @@ function dynamoError(kind: GatewayErrorKind, detail: ServiceErrorDetail): Servic
   const wire = DYNAMO_ERRORS[kind];
   let message = detail.message ?? wire.message;
   if (kind === 'access-denied' && detail.message === undefined) {
-    message = `User: ${detail.arn ?? 'anonymous'} is not authorized to perform: dynamodb:${detail.action ?? '*'} on resource: ${detail.resource ?? '*'}`;
+    message = `User: ${detail.arn ?? 'anonymous'} is not authorized to perform: ${detail.action ?? 'dynamodb:*'} on resource: ${detail.resource ?? '*'}`;
   }
   return {
     status: wire.status,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type {
   IncomingHttpHeaders,
@@ -8,10 +9,12 @@ import type {
 import type { AddressInfo } from 'node:net';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore } from '../credentialStore.js';
+import { RequestLog } from '../requestLog.js';
+import type { RequestLogEntry } from '../requestLog.js';
+import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
-import { authorizeRequest } from './authorizeRequest.js';
+import { authorizeRequest, requestAction } from './authorizeRequest.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
-import { decodeAwsChunked } from './decodeAwsChunked.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
 import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
@@ -38,6 +41,8 @@ export interface GatewayServer {
   url: string;
   /** A copy of the counters. */
   stats(): GatewayStats;
+  /** The request log, oldest first: action, status, error code, key prefix; never a secret. */
+  log(): RequestLogEntry[];
   /** Stops the gateway and both backends and removes the temporary S3 directory. Idempotent. */
   stop(): Promise<void>;
 }
@@ -113,24 +118,48 @@ export async function startGateway(
   const backends = { s3: s3Result.value, dynamodb: dynamoResult.value };
 
   const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
+  const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
   const count = (table: Record<string, number>, key: string) => {
     table[key] = (table[key] ?? 0) + 1;
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => {
-      // Anything unexpected still gets an answer; the stack keeps serving.
-      if (!res.headersSent) {
-        const error = serviceError(requestService(req.headers, new URLSearchParams()), 'internal');
-        count(counters.errors, error.code);
-        res.writeHead(error.status, error.headers).end(error.body);
-      } else {
-        res.destroy();
-      }
-    });
+    const outcome: Outcome = { action: 'unknown' };
+    handle(req, res, outcome)
+      .catch(() => {
+        // Anything unexpected still gets an answer; the stack keeps serving.
+        if (!res.headersSent) {
+          const error = serviceError(
+            requestService(req.headers, new URLSearchParams()),
+            'internal',
+          );
+          count(counters.errors, error.code);
+          outcome.code = error.code;
+          outcome.requestId = error.headers['x-amzn-requestid'];
+          res.writeHead(error.status, error.headers).end(error.body);
+        } else {
+          res.destroy();
+        }
+      })
+      .finally(() => {
+        const entry: RequestLogEntry = {
+          time: new Date(clock()).toISOString(),
+          requestId: outcome.requestId ?? '-',
+          method: req.method ?? 'GET',
+          action: outcome.action,
+          status: res.statusCode,
+        };
+        if (outcome.code !== undefined) entry.code = outcome.code;
+        if (outcome.accessKeyId !== undefined) entry.accessKeyId = outcome.accessKeyId;
+        requestLog.append(entry);
+      });
   });
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    outcome: Outcome,
+  ): Promise<void> {
     counters.requests += 1;
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
@@ -142,6 +171,7 @@ export async function startGateway(
     const cors = corsHeaders(origin, config.allowedOrigins);
 
     if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+      outcome.action = 'cors:preflight';
       req.resume();
       const preflight = corsPreflightHeaders(
         origin,
@@ -158,9 +188,12 @@ export async function startGateway(
 
     const service = requestService(req.headers, query);
     count(counters.byService, service);
+    outcome.action = requestAction(service, method, path, req.headers);
     const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
       const error = serviceError(service, kind, detail);
       count(counters.errors, error.code);
+      outcome.code = error.code;
+      outcome.requestId = error.headers['x-amzn-requestid'];
       sendError(res, error, cors);
     };
 
@@ -189,6 +222,7 @@ export async function startGateway(
     }
     const { credential } = verified;
     count(counters.byAccessKey, credential.accessKeyId);
+    outcome.accessKeyId = credential.accessKeyId;
 
     const decision = authorizeRequest(config, credential, service, {
       method,
@@ -219,9 +253,13 @@ export async function startGateway(
       return;
     }
     const headers = responseHeaders(upstream.headers, service, cors);
+    outcome.requestId = firstHeader(
+      (headers['x-amz-request-id'] ?? headers['x-amzn-requestid']) as string | string[] | undefined,
+    );
     if ((upstream.statusCode ?? 500) >= 400) {
       const errorBody = await readAll(upstream);
-      count(counters.errors, errorCode(service, errorBody) ?? String(upstream.statusCode));
+      outcome.code = errorCode(service, errorBody) ?? String(upstream.statusCode);
+      count(counters.errors, outcome.code);
       res.writeHead(upstream.statusCode ?? 500, headers).end(errorBody);
       return;
     }
@@ -254,6 +292,7 @@ export async function startGateway(
       byAccessKey: { ...counters.byAccessKey },
       errors: { ...counters.errors },
     }),
+    log: () => requestLog.entries(),
     stop() {
       stopping ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -262,6 +301,7 @@ export async function startGateway(
           server.closeAllConnections();
         });
         await stopBackends(backends);
+        await requestLog.flush();
       })();
       return stopping;
     },
@@ -272,6 +312,14 @@ async function stopBackends(backends: { s3: S3Backend; dynamodb: DynamoBackend }
   const results = await Promise.allSettled([backends.s3.stop(), backends.dynamodb.stop()]);
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** What the request log learns while a request is handled. */
+interface Outcome {
+  action: string;
+  requestId?: string | undefined;
+  code?: string;
+  accessKeyId?: string;
 }
 
 interface ForwardRequest {
@@ -305,10 +353,16 @@ function s3Forward(
     .filter(Boolean);
   const contentSha = String(headers['x-amz-content-sha256'] ?? '');
   if (encodings.includes('aws-chunked') || contentSha.startsWith('STREAMING-')) {
-    const decoded = decodeAwsChunked(body);
-    if (decoded === undefined) return undefined;
+    let decoded: ReturnType<typeof decodeAwsChunked>;
+    try {
+      decoded = decodeAwsChunked(body);
+    } catch {
+      return undefined;
+    }
     payload = decoded.payload;
-    Object.assign(headers, decoded.trailers);
+    // Trailing checksums become ordinary headers; the trailer signature only mattered to the gateway.
+    const { 'x-amz-trailer-signature': _signature, ...trailers } = decoded.trailers;
+    Object.assign(headers, trailers);
     const rest = encodings.filter((e) => e !== 'aws-chunked');
     if (rest.length > 0) headers['content-encoding'] = rest.join(', ');
     else delete headers['content-encoding'];
@@ -378,7 +432,7 @@ function responseHeaders(
     headers[name] = value;
   }
   if (service === 'dynamodb' && headers['x-amzn-requestid'] === undefined) {
-    headers['x-amzn-requestid'] = Math.random().toString(36).slice(2).toUpperCase();
+    headers['x-amzn-requestid'] = randomBytes(16).toString('hex').toUpperCase();
   }
   return { ...headers, ...cors };
 }
