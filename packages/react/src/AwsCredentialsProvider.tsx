@@ -1,0 +1,95 @@
+'use client';
+import type { FederatedSession } from '@fedcreds/core';
+import { createOidcSession } from '@fedcreds/core/oidc';
+import type { CreateOidcSessionOptions, OidcSession } from '@fedcreds/core/oidc';
+import { UserManager } from 'oidc-client-ts';
+import type { UserManagerSettings } from 'oidc-client-ts';
+import { useEffect, useMemo, useState } from 'react';
+import type { ReactNode } from 'react';
+import { AwsCredentialsContext } from './AwsCredentialsContext.js';
+import { createCredentialsStore } from './credentialsStore.js';
+import { idleSnapshot } from './idleSnapshot.js';
+
+/** {@link AwsCredentialsProvider} over a session the app built itself. */
+export interface AwsCredentialsSessionProps {
+  /** The session to expose. The provider starts it on mount and stops it on unmount. */
+  session: FederatedSession;
+  children?: ReactNode;
+}
+
+/**
+ * {@link AwsCredentialsProvider} that builds an OIDC session from configuration, once (later
+ * changes to these props are ignored; give the provider a new `key` to rebuild). Every option of
+ * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
+ * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), …
+ */
+export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> & {
+  /** An oidc-client-ts `UserManager`, or the settings to build one from (once). */
+  oidc: UserManager | UserManagerSettings;
+  session?: never;
+  children?: ReactNode;
+};
+
+/** Props of {@link AwsCredentialsProvider}: a `session`, or the configuration to build one. */
+export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCredentialsOidcProps;
+
+/**
+ * Makes a federated session available to {@link useAwsCredentials} and the other hooks below it.
+ *
+ * Given `session`, it exposes that session; given `oidc` settings (or a `UserManager`) and a
+ * `roleArn`, it builds an OIDC session exactly once. It starts the session after mounting and
+ * stops it on unmount (the core reference-counts both, so StrictMode's mount–unmount–mount costs
+ * one session and one STS call), and completes an OIDC redirect sign-in when the address carries
+ * `code`/`state` (once, removing them from the address bar). It holds no credential logic: renewal,
+ * token re-acquisition and expiry are the core session's.
+ *
+ * Safe to render on a server: nothing touches `window` until effects run, and hooks read the
+ * `idle` snapshot there.
+ *
+ * @example
+ * ```tsx
+ * <AwsCredentialsProvider
+ *   oidc={{ authority: 'https://idp.example.com', client_id: 'spa', redirect_uri: location.origin }}
+ *   roleArn="arn:aws:iam::123456789012:role/web"
+ *   region="eu-west-1"
+ * >
+ *   <App />
+ * </AwsCredentialsProvider>
+ * ```
+ */
+export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): ReactNode {
+  const [ownSession] = useState(() =>
+    props.session === undefined ? buildOidcSession(props as AwsCredentialsOidcProps) : null,
+  );
+  const session = props.session ?? (ownSession as FederatedSession);
+  const store = useMemo(() => createCredentialsStore(session, idleSnapshot), [session]);
+
+  useEffect(() => {
+    session.start();
+    return () => session.stop();
+  }, [session]);
+
+  useEffect(() => {
+    // Single-flight and idempotent in the core: StrictMode's second call shares the first.
+    if (isOidcSession(session)) void session.tokenSource.completeSignIn().catch(ignore);
+  }, [session]);
+
+  return <AwsCredentialsContext.Provider value={store}>{props.children}</AwsCredentialsContext.Provider>;
+}
+
+function buildOidcSession({ oidc, children: _children, session: _session, ...options }: AwsCredentialsOidcProps): OidcSession {
+  // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.
+  const userManager = isUserManager(oidc) ? oidc : new UserManager(oidc);
+  return createOidcSession({ ...options, userManager });
+}
+
+function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
+  return typeof (oidc as Partial<UserManager>).signinRedirect === 'function';
+}
+
+function isOidcSession(session: FederatedSession): session is OidcSession {
+  return 'tokenSource' in session && typeof (session as Partial<OidcSession>).tokenSource?.completeSignIn === 'function';
+}
+
+// The core reports a failed sign-in callback through the session's snapshot and events.
+function ignore(): void {}

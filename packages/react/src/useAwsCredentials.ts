@@ -1,0 +1,105 @@
+'use client';
+import { SignedOutError } from '@fedcreds/core';
+import { useSyncExternalStoreWithSelector } from './useSyncExternalStoreWithSelector.js';
+import { useCredentialsStore } from './AwsCredentialsContext.js';
+import type { AwsCredentialsState, CredentialsStore } from './credentialsStore.js';
+
+/** Options of {@link useAwsCredentials}. */
+export interface UseAwsCredentialsOptions<T> {
+  /**
+   * Suspend (throw a promise to the nearest `<Suspense>`) while the session has no credentials
+   * yet (`idle`, `loading`, `expired`), and throw its error to the nearest error boundary when it
+   * stopped without credentials (`error`, `reauth-required`, `signed-out`). Put the `<Suspense>`
+   * boundary inside the provider: the provider starts the session only once it has committed.
+   * @default false
+   */
+  suspense?: boolean;
+  /**
+   * Decides whether a new selection equals the previous one (then the component does not
+   * re-render).
+   * @default Object.is
+   */
+  isEqual?: (a: T, b: T) => boolean;
+}
+
+const selectAll = (state: AwsCredentialsState): AwsCredentialsState => state;
+
+/**
+ * The nearest {@link AwsCredentialsProvider}'s credentials, status and actions. Re-renders when
+ * the session's snapshot changes — or, given a `selector`, only when the selected value changes.
+ *
+ * @throws Error if called outside an `<AwsCredentialsProvider>`.
+ *
+ * @example
+ * ```tsx
+ * function Status() {
+ *   const { status, expiresAt, signIn } = useAwsCredentials();
+ *   if (status === 'signed-out') return <button onClick={() => void signIn()}>Sign in</button>;
+ *   return <p>{status} until {expiresAt?.toLocaleTimeString()}</p>;
+ * }
+ * // Re-renders only when the status changes, not on every refresh:
+ * const status = useAwsCredentials((s) => s.status);
+ * // Suspends until ready; fatal errors go to the error boundary:
+ * const { credentials } = useAwsCredentials({ suspense: true });
+ * ```
+ */
+export function useAwsCredentials(
+  options?: UseAwsCredentialsOptions<AwsCredentialsState>,
+): AwsCredentialsState;
+/**
+ * The part of the credentials state that `selector` picks; the component re-renders only when
+ * that part changes (by `options.isEqual`, default `Object.is`).
+ */
+export function useAwsCredentials<T>(
+  selector: (state: AwsCredentialsState) => T,
+  options?: UseAwsCredentialsOptions<T>,
+): T;
+export function useAwsCredentials<T>(
+  selectorOrOptions?:
+    | ((state: AwsCredentialsState) => T)
+    | UseAwsCredentialsOptions<AwsCredentialsState>,
+  maybeOptions?: UseAwsCredentialsOptions<T>,
+): T | AwsCredentialsState {
+  const store = useCredentialsStore('useAwsCredentials');
+  const [selector, options] =
+    typeof selectorOrOptions === 'function'
+      ? [selectorOrOptions, maybeOptions]
+      : [selectAll as (state: AwsCredentialsState) => T, selectorOrOptions as UseAwsCredentialsOptions<T>];
+  if (options?.suspense === true) suspendUntilSettled(store);
+  return useSyncExternalStoreWithSelector(
+    store.subscribe,
+    store.getState,
+    store.getServerState,
+    selector,
+    options?.isEqual ?? Object.is,
+  );
+}
+
+type Status = AwsCredentialsState['status'];
+
+/** Statuses in which the session is still working towards credentials. */
+const PENDING: ReadonlySet<Status> = new Set<Status>(['idle', 'loading', 'expired']);
+/** Statuses in which the session stopped without credentials and the app must act. */
+const STOPPED: ReadonlySet<Status> = new Set<Status>(['error', 'reauth-required', 'signed-out']);
+
+/** One promise per store, so StrictMode's double render and sibling consumers share it. */
+const pending = new WeakMap<CredentialsStore, Promise<void>>();
+
+function suspendUntilSettled(store: CredentialsStore): void {
+  const { status, error } = store.getState();
+  if (STOPPED.has(status)) throw error ?? new SignedOutError();
+  if (!PENDING.has(status)) return;
+  let promise = pending.get(store);
+  if (promise === undefined) {
+    promise = new Promise<void>((resolve) => {
+      const unsubscribe = store.subscribe(() => {
+        if (PENDING.has(store.getState().status)) return;
+        unsubscribe();
+        pending.delete(store);
+        resolve();
+      });
+    });
+    pending.set(store, promise);
+  }
+  throw promise;
+}
