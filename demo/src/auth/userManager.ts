@@ -1,0 +1,18 @@
+import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { config } from '../config';
+
+/**
+ * The demo's one OpenID Connect client: authorization code + PKCE, redirecting back to the app's
+ * root. `offline_access` asks for a refresh token so the ID token can be renewed without a frame.
+ * The user (ID token, refresh token) stays in sessionStorage, so a reload keeps the sign-in but a
+ * new tab or a closed browser does not.
+ */
+export const userManager = new UserManager({
+  authority: config.oidcAuthority,
+  client_id: config.oidcClientId,
+  redirect_uri: `${window.location.origin}/`,
+  post_logout_redirect_uri: `${window.location.origin}/`,
+  response_type: 'code',
+  scope: 'openid profile email offline_access',
+  userStore: new WebStorageStateStore({ store: window.sessionStorage }),
+});

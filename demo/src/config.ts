@@ -1,0 +1,41 @@
+/**
+ * Everything the demo needs to know about its identity providers and AWS, from `VITE_*`
+ * variables at build time. The defaults are the local dev stack's (`pnpm devstack`); pointing the
+ * demo at real AWS is a matter of setting these (an empty endpoint means the SDK's default).
+ */
+export interface DemoConfig {
+  oidcAuthority: string;
+  oidcClientId: string;
+  /** Role assumed with the OIDC ID token. */
+  roleArn: string;
+  /** IdP-initiated SAML login page; it returns to `<origin>/saml#SAMLResponse=…`. */
+  samlLoginUrl: string;
+  region: string;
+  stsEndpoint: string | undefined;
+  s3Endpoint: string | undefined;
+  dynamodbEndpoint: string | undefined;
+  bucket: string;
+  table: string;
+  /** How long before expiry credentials are renewed; `undefined` = the library's default. */
+  refreshWindowMs: number | undefined;
+}
+
+const env = import.meta.env;
+
+/** An unset variable takes the dev stack's value; a set but empty one means "not configured". */
+const endpoint = (value: string | undefined, devstackDefault: string) =>
+  (value ?? devstackDefault) || undefined;
+
+export const config: DemoConfig = {
+  oidcAuthority: env.VITE_OIDC_AUTHORITY || 'http://127.0.0.1:9010',
+  oidcClientId: env.VITE_OIDC_CLIENT_ID || 'fedcreds-demo',
+  roleArn: env.VITE_ROLE_ARN || 'arn:aws:iam::123456789012:role/fedcreds-demo-web',
+  samlLoginUrl: env.VITE_SAML_LOGIN_URL || 'http://127.0.0.1:9020/login',
+  region: env.VITE_REGION || 'us-east-1',
+  stsEndpoint: endpoint(env.VITE_STS_ENDPOINT, 'http://127.0.0.1:9030'),
+  s3Endpoint: endpoint(env.VITE_S3_ENDPOINT, 'http://127.0.0.1:9040'),
+  dynamodbEndpoint: endpoint(env.VITE_DYNAMODB_ENDPOINT, 'http://127.0.0.1:9040'),
+  bucket: env.VITE_BUCKET || 'fedcreds-demo',
+  table: env.VITE_TABLE || 'fedcreds-demo',
+  refreshWindowMs: env.VITE_REFRESH_WINDOW_MS ? Number(env.VITE_REFRESH_WINDOW_MS) : undefined,
+};

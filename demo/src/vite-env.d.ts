@@ -1,0 +1,19 @@
+/// <reference types="vite/client" />
+
+interface ImportMetaEnv {
+  readonly VITE_OIDC_AUTHORITY?: string;
+  readonly VITE_OIDC_CLIENT_ID?: string;
+  readonly VITE_ROLE_ARN?: string;
+  readonly VITE_SAML_LOGIN_URL?: string;
+  readonly VITE_REGION?: string;
+  readonly VITE_STS_ENDPOINT?: string;
+  readonly VITE_S3_ENDPOINT?: string;
+  readonly VITE_DYNAMODB_ENDPOINT?: string;
+  readonly VITE_BUCKET?: string;
+  readonly VITE_TABLE?: string;
+  readonly VITE_REFRESH_WINDOW_MS?: string;
+}
+
+interface ImportMeta {
+  readonly env: ImportMetaEnv;
+}
