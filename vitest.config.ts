@@ -44,6 +44,8 @@ export default defineConfig({
           name: 'react',
           root: './packages/react',
           environment: 'happy-dom',
+          // The demo's origin: the dev stack answers CORS for it, and OIDC redirects come back to it.
+          environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
           include: ['src/**/__tests__/**/*.test.{ts,tsx}'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
