@@ -18,6 +18,13 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export { startDevstack } from './startDevstack.js';
+export type {
+  Devstack,
+  DevstackStats,
+  DevstackUrls,
+  StartDevstackOptions,
+} from './startDevstack.js';
 export { startGateway } from './gateway/startGateway.js';
 export type { GatewayDeps, GatewayServer, GatewayStats } from './gateway/startGateway.js';
 export { CredentialStore } from './credentialStore.js';
@@ -47,3 +54,6 @@ export type { StsFault, StsFaults } from './sts/stsFaults.js';
 export { RequestLog } from './requestLog.js';
 export type { RequestLogEntry, RequestLogOptions } from './requestLog.js';
 export { totpCode } from './sts/totp.js';
+export { loginWithPassword } from './oidc/loginWithPassword.js';
+export { CookieJar } from './oidc/cookieJar.js';
+export { samlLogin } from './saml/samlLogin.js';
