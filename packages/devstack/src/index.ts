@@ -57,3 +57,4 @@ export { totpCode } from './sts/totp.js';
 export { loginWithPassword } from './oidc/loginWithPassword.js';
 export { CookieJar } from './oidc/cookieJar.js';
 export { samlLogin } from './saml/samlLogin.js';
+export { validateSamlSchema } from './saml/validateSamlSchema.js';
