@@ -1,5 +1,10 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { ErrorResponse, InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
+import {
+  ErrorResponse,
+  InMemoryWebStorage,
+  OidcClient,
+  WebStorageStateStore,
+} from 'oidc-client-ts';
 import type { RefreshState, SigninResponse } from 'oidc-client-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -28,7 +33,9 @@ beforeAll(async () => {
     oidc: { idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS, accessTokenTtlSeconds: 120 },
   });
   op = await startOidcProvider(config, { port: 0 });
-  const discovery = (await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json()) as {
+  const discovery = (await (
+    await fetch(`${op.issuer}/.well-known/openid-configuration`)
+  ).json()) as {
     jwks_uri: string;
   };
   jwks = createRemoteJWKSet(new URL(discovery.jwks_uri));
@@ -67,7 +74,11 @@ function verifyIdToken(token: string) {
 
 async function refresh(client: OidcClient, response: SigninResponse, refreshToken: string) {
   // oidc-client-ts exports RefreshState as a type only; its UserManager passes a plain User here too.
-  const state: RefreshState = { refresh_token: refreshToken, session_state: null, profile: response.profile };
+  const state: RefreshState = {
+    refresh_token: refreshToken,
+    session_state: null,
+    profile: response.profile,
+  };
   return client.useRefreshToken({ state });
 }
 
@@ -81,7 +92,9 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 /** Runs a `prompt=none` authorization with the jar's session and returns the redirect it ends in. */
-async function silentAuthorize(cookieJar: CookieJar): Promise<{ client: OidcClient; location: string }> {
+async function silentAuthorize(
+  cookieJar: CookieJar,
+): Promise<{ client: OidcClient; location: string }> {
   const client = newClient();
   const request = await client.createSigninRequest({ prompt: 'none' });
   const response = await cookieJar.fetch(request.url);
@@ -95,7 +108,9 @@ async function silentAuthorize(cookieJar: CookieJar): Promise<{ client: OidcClie
 function readForm(html: string): { action: string; fields: Record<string, string> } {
   const action = /<form\b[^>]*\baction="([^"]*)"/.exec(html)?.[1] ?? '';
   const fields: Record<string, string> = {};
-  for (const [, name, value] of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)) {
+  for (const [, name, value] of html.matchAll(
+    /<input type="hidden" name="([^"]+)" value="([^"]*)"/g,
+  )) {
     if (name !== undefined) fields[name] = value ?? '';
   }
   return { action, fields };
@@ -116,7 +131,9 @@ describe('startOidcProvider', () => {
 
     const after = op.stats();
     expect(after.authorizations - before.authorizations).toBe(1);
-    expect((after.tokenGrants.authorization_code ?? 0) - (before.tokenGrants.authorization_code ?? 0)).toBe(1);
+    expect(
+      (after.tokenGrants.authorization_code ?? 0) - (before.tokenGrants.authorization_code ?? 0),
+    ).toBe(1);
     expect(after.requests).toBeGreaterThan(before.requests);
   });
 
@@ -203,7 +220,9 @@ describe('startOidcProvider', () => {
         op.faults.clear();
       }
       const { client, location } = await silentAuthorize(cookieJar);
-      await expect(client.processSigninResponse(location)).resolves.toMatchObject({ id_token: expect.any(String) });
+      await expect(client.processSigninResponse(location)).resolves.toMatchObject({
+        id_token: expect.any(String),
+      });
     });
 
     it('counts refused refresh grants in stats', async () => {
@@ -268,7 +287,9 @@ describe('startOidcProvider', () => {
       expect(loginPage).toContain('<form method="post"');
       expect(errorPage).toContain('invalid_client');
       for (const page of [loginPage, errorPage]) {
-        const urls = [...page.matchAll(/(?:src|href|action)="([^"]*)"/g)].map((match) => match[1] ?? '');
+        const urls = [...page.matchAll(/(?:src|href|action)="([^"]*)"/g)].map(
+          (match) => match[1] ?? '',
+        );
         expect(urls.length).toBeGreaterThan(0);
         for (const url of urls) expect(url).toMatch(/^\/(?!\/)/);
         expect(page).not.toMatch(/https?:\/\//);
@@ -325,20 +346,39 @@ describe('startOidcProvider', () => {
   });
 
   it('publishes a discovery document with loopback URLs only', async () => {
-    const discovery: unknown = await (await fetch(`${op.issuer}/.well-known/openid-configuration`)).json();
+    const discovery: unknown = await (
+      await fetch(`${op.issuer}/.well-known/openid-configuration`)
+    ).json();
     const urls = JSON.stringify(discovery).match(/https?:\/\/[^"]+/g) ?? [];
     expect(urls.length).toBeGreaterThan(4);
     for (const url of urls) expect(new URL(url).hostname).toBe('127.0.0.1');
-    expect(discovery).toMatchObject({ issuer: op.issuer, code_challenge_methods_supported: ['S256'] });
+    expect(discovery).toMatchObject({
+      issuer: op.issuer,
+      code_challenge_methods_supported: ['S256'],
+    });
   });
 
   describe('mintIdToken', () => {
     it('signs with the provider key and kid so the JWKS verifies it', async () => {
       const issuedAt = Math.floor(Date.now() / 1000) - 10;
-      const token = await op.mintIdToken({ sub: 'carol', nonce: 'n-1', issuedAt, expiresInSeconds: 600, email: 'c@x.test' });
+      const token = await op.mintIdToken({
+        sub: 'carol',
+        nonce: 'n-1',
+        issuedAt,
+        expiresInSeconds: 600,
+        email: 'c@x.test',
+      });
       const { payload } = await verifyIdToken(token);
-      expect(payload).toMatchObject({ sub: 'carol', nonce: 'n-1', iat: issuedAt, exp: issuedAt + 600, email: 'c@x.test' });
-      expect(decodeProtectedHeader(token).kid).toBe(op.jwks.keys[0] && (op.jwks.keys[0] as { kid?: string }).kid);
+      expect(payload).toMatchObject({
+        sub: 'carol',
+        nonce: 'n-1',
+        iat: issuedAt,
+        exp: issuedAt + 600,
+        email: 'c@x.test',
+      });
+      expect(decodeProtectedHeader(token).kid).toBe(
+        op.jwks.keys[0] && (op.jwks.keys[0] as { kid?: string }).kid,
+      );
     });
 
     it('defaults aud to the first client and exp to idTokenTtlSeconds', async () => {
@@ -350,7 +390,9 @@ describe('startOidcProvider', () => {
     it('lets a test forge a wrong audience that still verifies by signature', async () => {
       const token = await op.mintIdToken({ sub: 'alice', aud: 'someone-else' });
       await expect(verifyIdToken(token)).rejects.toThrow(/aud/);
-      await expect(jwtVerify(token, jwks, { issuer: op.issuer, audience: 'someone-else' })).resolves.toBeTruthy();
+      await expect(
+        jwtVerify(token, jwks, { issuer: op.issuer, audience: 'someone-else' }),
+      ).resolves.toBeTruthy();
     });
 
     it('publishes only public key material', () => {

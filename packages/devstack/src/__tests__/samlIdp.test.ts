@@ -54,7 +54,9 @@ function attribute(xml: string, localName: string, name: string): string | null 
 describe('startSamlIdp', () => {
   it('issues a signed response that node-saml accepts, with the AWS attributes of alice', async () => {
     const samlResponse = await idp.issueAssertion({ username: 'alice' });
-    const { profile, loggedOut } = await verifier().validatePostResponseAsync({ SAMLResponse: samlResponse });
+    const { profile, loggedOut } = await verifier().validatePostResponseAsync({
+      SAMLResponse: samlResponse,
+    });
 
     expect(loggedOut).toBe(false);
     expect(profile?.issuer).toBe(idp.entityId);
@@ -91,13 +93,22 @@ describe('startSamlIdp', () => {
   it('signs both the response and the assertion with RSA-SHA256 and exclusive c14n', async () => {
     const xml = decode(await idp.issueAssertion({ username: 'alice' }));
     const doc = new DOMParser().parseFromString(xml, 'text/xml');
-    const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
-    expect(signatures.map((signature) => (signature.parentNode as Element | null)?.localName)).toEqual([
-      'Response',
-      'Assertion',
-    ]);
-    expect(xml.match(/SignatureMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmldsig-more#rsa-sha256"/g)).toHaveLength(2);
-    expect(xml.match(/CanonicalizationMethod Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#"/g)).toHaveLength(2);
+    const signatures = Array.from(
+      doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'),
+    );
+    expect(
+      signatures.map((signature) => (signature.parentNode as Element | null)?.localName),
+    ).toEqual(['Response', 'Assertion']);
+    expect(
+      xml.match(
+        /SignatureMethod Algorithm="http:\/\/www\.w3\.org\/2001\/04\/xmldsig-more#rsa-sha256"/g,
+      ),
+    ).toHaveLength(2);
+    expect(
+      xml.match(
+        /CanonicalizationMethod Algorithm="http:\/\/www\.w3\.org\/2001\/10\/xml-exc-c14n#"/g,
+      ),
+    ).toHaveLength(2);
   });
 
   it('produces responses that are valid against the SAML 2.0 schema', async () => {
@@ -108,7 +119,8 @@ describe('startSamlIdp', () => {
   });
 
   it('honours the notOnOrAfterSeconds, sessionDurationSeconds and roles overrides', async () => {
-    const otherPair = 'arn:aws:iam::210987654321:role/elsewhere,arn:aws:iam::210987654321:saml-provider/other';
+    const otherPair =
+      'arn:aws:iam::210987654321:role/elsewhere,arn:aws:iam::210987654321:saml-provider/other';
     const samlResponse = await idp.issueAssertion({
       username: 'alice',
       notOnOrAfterSeconds: 60,
@@ -130,30 +142,43 @@ describe('startSamlIdp', () => {
     const xml = decode(await idp.issueAssertion({ username: 'bob' }));
     const tampered = xml.replace('role/fedcreds-demo-saml-readonly', 'role/fedcreds-demo-saml');
     expect(tampered).not.toBe(xml);
-    await expect(verifier().validatePostResponseAsync({ SAMLResponse: encode(tampered) })).rejects.toThrow();
+    await expect(
+      verifier().validatePostResponseAsync({ SAMLResponse: encode(tampered) }),
+    ).rejects.toThrow();
   });
 
   it('rejects a response whose NameID was tampered with', async () => {
     const xml = decode(await idp.issueAssertion({ username: 'bob' }));
     const tampered = xml.replace('>bob</saml:NameID>', '>alice</saml:NameID>');
     expect(tampered).not.toBe(xml);
-    await expect(verifier().validatePostResponseAsync({ SAMLResponse: encode(tampered) })).rejects.toThrow();
+    await expect(
+      verifier().validatePostResponseAsync({ SAMLResponse: encode(tampered) }),
+    ).rejects.toThrow();
   });
 
   it('rejects an expired assertion', async () => {
     const samlResponse = await lateIdp.issueAssertion({ username: 'alice' });
     await expect(
-      verifier(lateIdp.signingCertPem, lateIdp.acsUrl).validatePostResponseAsync({ SAMLResponse: samlResponse }),
+      verifier(lateIdp.signingCertPem, lateIdp.acsUrl).validatePostResponseAsync({
+        SAMLResponse: samlResponse,
+      }),
     ).rejects.toThrow(/expired/i);
   });
 
   it('rejects a response signed by another IdP', async () => {
-    const samlResponse = await lateIdp.issueAssertion({ username: 'alice', notOnOrAfterSeconds: 3600 });
-    await expect(verifier().validatePostResponseAsync({ SAMLResponse: samlResponse })).rejects.toThrow();
+    const samlResponse = await lateIdp.issueAssertion({
+      username: 'alice',
+      notOnOrAfterSeconds: 3600,
+    });
+    await expect(
+      verifier().validatePostResponseAsync({ SAMLResponse: samlResponse }),
+    ).rejects.toThrow();
   });
 
   it('refuses to issue for an unknown user', async () => {
-    await expect(idp.issueAssertion({ username: 'mallory' })).rejects.toThrow(/unknown user "mallory"/);
+    await expect(idp.issueAssertion({ username: 'mallory' })).rejects.toThrow(
+      /unknown user "mallory"/,
+    );
   });
 
   it('serves IdP metadata with its entity id and signing certificate', async () => {
@@ -170,7 +195,9 @@ describe('startSamlIdp', () => {
     it('samlLogin goes login form → auto-post page → ACS → app URL with the response in the fragment', async () => {
       const { samlResponse, returnUrl } = await samlLogin(idp, ALICE);
       expect(returnUrl).toBe(config.saml.appReturnUrl);
-      const { profile } = await verifier().validatePostResponseAsync({ SAMLResponse: samlResponse });
+      const { profile } = await verifier().validatePostResponseAsync({
+        SAMLResponse: samlResponse,
+      });
       expect(profile?.nameID).toBe('alice');
       expect(profile?.[AWS_SAML_ATTRIBUTES.role]).toHaveLength(2);
     });
@@ -226,9 +253,9 @@ describe('startSamlIdp', () => {
       expect(html).toContain('name="username" type="text" value="alice"');
       expect(html).not.toContain('not-her-password');
       expect(html).not.toContain('SAMLResponse');
-      await expect(samlLogin(idp, { username: 'alice', password: 'not-her-password' })).rejects.toThrow(
-        /rejected the credentials of "alice"/,
-      );
+      await expect(
+        samlLogin(idp, { username: 'alice', password: 'not-her-password' }),
+      ).rejects.toThrow(/rejected the credentials of "alice"/);
     });
   });
 

@@ -25,18 +25,42 @@ export async function handleInteraction(
   try {
     details = await provider.interactionDetails(req, res);
   } catch {
-    return sendPage(res, 400, messagePage('Sign-in expired', 'This sign-in has expired or cookies are blocked. Start again from the app.'));
+    return sendPage(
+      res,
+      400,
+      messagePage(
+        'Sign-in expired',
+        'This sign-in has expired or cookies are blocked. Start again from the app.',
+      ),
+    );
   }
   if (details.uid !== uid) {
-    return sendPage(res, 400, messagePage('Sign-in mismatch', 'This page belongs to another sign-in. Start again from the app.'));
+    return sendPage(
+      res,
+      400,
+      messagePage(
+        'Sign-in mismatch',
+        'This page belongs to another sign-in. Start again from the app.',
+      ),
+    );
   }
 
   const promptName = details.prompt.name;
   if (promptName === 'consent') {
     const accountId = details.session?.accountId;
-    if (!accountId) return sendPage(res, 400, messagePage('Sign-in error', 'No signed-in user. Start again from the app.'));
+    if (!accountId)
+      return sendPage(
+        res,
+        400,
+        messagePage('Sign-in error', 'No signed-in user. Start again from the app.'),
+      );
     const grantId = await saveGrant(provider, details, accountId, details.grantId);
-    return provider.interactionFinished(req, res, { consent: { grantId } }, { mergeWithLastSubmission: true });
+    return provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    );
   }
   if (promptName !== 'login') {
     return sendPage(res, 400, messagePage('Sign-in error', `Unsupported step "${promptName}".`));
@@ -44,7 +68,11 @@ export async function handleInteraction(
 
   const action = `/interaction/${encodeURIComponent(uid)}`;
   if (req.method === 'GET') {
-    return sendPage(res, 200, loginFormPage({ title: LOGIN_TITLE, action, hint: demoHint(config) }));
+    return sendPage(
+      res,
+      200,
+      loginFormPage({ title: LOGIN_TITLE, action, hint: demoHint(config) }),
+    );
   }
   if (req.method !== 'POST') {
     res.writeHead(405, { allow: 'GET, POST' });
@@ -54,12 +82,20 @@ export async function handleInteraction(
 
   const form = await readFormBody(req);
   const username = form.get('username') ?? '';
-  const user = config.users.find((u) => u.username === username && u.password === form.get('password'));
+  const user = config.users.find(
+    (u) => u.username === username && u.password === form.get('password'),
+  );
   if (!user) {
     return sendPage(
       res,
       401,
-      loginFormPage({ title: LOGIN_TITLE, action, username, error: 'Wrong username or password.', hint: demoHint(config) }),
+      loginFormPage({
+        title: LOGIN_TITLE,
+        action,
+        username,
+        error: 'Wrong username or password.',
+        hint: demoHint(config),
+      }),
     );
   }
   // Granting consent together with the login saves the browser one redirect.

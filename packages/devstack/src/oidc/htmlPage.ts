@@ -56,7 +56,11 @@ export function escapeHtml(value: unknown): string {
 }
 
 /** A full HTML document; `bodyHtml` must already be escaped. */
-export function htmlPage(options: { title: string; bodyHtml: string; autosubmit?: boolean }): string {
+export function htmlPage(options: {
+  title: string;
+  bodyHtml: string;
+  autosubmit?: boolean;
+}): string {
   const script = options.autosubmit
     ? `\n<script src="${AUTOSUBMIT_SCRIPT_PATH}" defer></script>`
     : '';
@@ -87,7 +91,9 @@ export function loginFormPage(options: {
   error?: string;
   hint?: string;
 }): string {
-  const error = options.error ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>\n` : '';
+  const error = options.error
+    ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>\n`
+    : '';
   const hint = options.hint ? `<p class="muted">${escapeHtml(options.hint)}</p>\n` : '';
   return htmlPage({
     title: options.title,

@@ -1,5 +1,7 @@
+import type * as oidcProvider from 'oidc-provider';
+
 /** The oidc-provider module, loaded once. */
-export type OidcProviderModule = typeof import('oidc-provider');
+export type OidcProviderModule = typeof oidcProvider;
 
 let loading: Promise<OidcProviderModule> | undefined;
 
@@ -12,7 +14,11 @@ export function loadOidcProvider(): Promise<OidcProviderModule> {
   loading ??= (async () => {
     const warn = console.warn;
     console.warn = (...args: unknown[]) => {
-      if (typeof args[0] === 'string' && args[0].includes('oidc-provider WARNING: Unsupported runtime')) return;
+      if (
+        typeof args[0] === 'string' &&
+        args[0].includes('oidc-provider WARNING: Unsupported runtime')
+      )
+        return;
       warn.apply(console, args);
     };
     try {

@@ -22,7 +22,8 @@ export async function loginWithPassword(
   const jar = options.cookieJar ?? new CookieJar();
   const redirectUri = new URL(authorizeUrl).searchParams.get('redirect_uri');
   if (!redirectUri) throw new Error('loginWithPassword: the authorization URL has no redirect_uri');
-  const isRedirectUri = (url: URL) => `${url.origin}${url.pathname}` === redirectUri.replace(/[?#].*$/, '');
+  const isRedirectUri = (url: URL) =>
+    `${url.origin}${url.pathname}` === redirectUri.replace(/[?#].*$/, '');
 
   let url = new URL(authorizeUrl);
   let init: RequestInit = {};
@@ -42,16 +43,23 @@ export async function loginWithPassword(
     const form = /<form\b[^>]*\bmethod="post"[^>]*\baction="([^"]*)"/i.exec(html);
     const hasLoginFields = /\bname="username"/.test(html) && /\bname="password"/.test(html);
     if (!form || !hasLoginFields) {
-      throw new Error(`loginWithPassword: unexpected ${response.status} response from ${url.origin}${url.pathname}`);
+      throw new Error(
+        `loginWithPassword: unexpected ${response.status} response from ${url.origin}${url.pathname}`,
+      );
     }
     if (submitted) {
-      throw new Error(`loginWithPassword: the provider rejected the credentials of "${credentials.username}"`);
+      throw new Error(
+        `loginWithPassword: the provider rejected the credentials of "${credentials.username}"`,
+      );
     }
     url = new URL(decodeEntities(form[1] ?? ''), url);
     init = {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ username: credentials.username, password: credentials.password }).toString(),
+      body: new URLSearchParams({
+        username: credentials.username,
+        password: credentials.password,
+      }).toString(),
     };
     submitted = true;
   }

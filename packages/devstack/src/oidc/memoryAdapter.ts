@@ -44,13 +44,21 @@ export class MemoryAdapter implements Adapter {
     const expiresAtMs = expiresIn ? Date.now() + expiresIn * 1000 : undefined;
     this.#store.set(this.#key(id), { payload, expiresAtMs });
     // Secondary keys point at the primary one so lookups by uid / user code / grant stay cheap.
-    if (payload.uid) this.#store.set(`${this.#name}:uid:${payload.uid}`, { payload: { id } as AdapterPayload, expiresAtMs });
+    if (payload.uid)
+      this.#store.set(`${this.#name}:uid:${payload.uid}`, {
+        payload: { id } as AdapterPayload,
+        expiresAtMs,
+      });
     if (payload.userCode) {
-      this.#store.set(`${this.#name}:userCode:${payload.userCode}`, { payload: { id } as AdapterPayload, expiresAtMs });
+      this.#store.set(`${this.#name}:userCode:${payload.userCode}`, {
+        payload: { id } as AdapterPayload,
+        expiresAtMs,
+      });
     }
     if (payload.grantId) {
       const grantKey = `grant:${payload.grantId}`;
-      const keys = (this.#store.get(grantKey)?.payload as { keys?: string[] } | undefined)?.keys ?? [];
+      const keys =
+        (this.#store.get(grantKey)?.payload as { keys?: string[] } | undefined)?.keys ?? [];
       keys.push(this.#key(id));
       this.#store.set(grantKey, { payload: { keys } as AdapterPayload, expiresAtMs: undefined });
     }
@@ -81,7 +89,8 @@ export class MemoryAdapter implements Adapter {
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const grantKey = `grant:${grantId}`;
-    const keys = (this.#store.get(grantKey)?.payload as { keys?: string[] } | undefined)?.keys ?? [];
+    const keys =
+      (this.#store.get(grantKey)?.payload as { keys?: string[] } | undefined)?.keys ?? [];
     for (const key of keys) this.#store.delete(key);
     this.#store.delete(grantKey);
   }

@@ -128,15 +128,17 @@ export async function startOidcProvider(
   const issuer = `http://${config.host}:${port}`;
 
   const policy = interactionPolicy.base();
-  policy.get('login')?.checks.add(
-    new interactionPolicy.Check(
-      'devstack_silent_renew_refused',
-      'silent renew refused by a devstack fault',
-      'login_required',
-      (ctx) => ctx.oidc.promptPending('none') && takeRefusal(),
-    ),
-    0,
-  );
+  policy
+    .get('login')
+    ?.checks.add(
+      new interactionPolicy.Check(
+        'devstack_silent_renew_refused',
+        'silent renew refused by a devstack fault',
+        'login_required',
+        (ctx) => ctx.oidc.promptPending('none') && takeRefusal(),
+      ),
+      0,
+    );
 
   const sessionTtlSeconds = Math.max(MIN_SESSION_TTL_SECONDS, config.oidc.refreshTokenTtlSeconds);
   const usersBySub = new Map(config.users.map((user) => [user.sub, user]));
@@ -155,7 +157,9 @@ export async function startOidcProvider(
       scope: CLIENT_SCOPES,
     })),
     jwks: { keys: [privateJwk] },
-    cookies: { keys: [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')] },
+    cookies: {
+      keys: [randomBytes(32).toString('base64url'), randomBytes(32).toString('base64url')],
+    },
     claims: {
       openid: ['sub'],
       profile: ['name', 'preferred_username'],
@@ -176,12 +180,15 @@ export async function startOidcProvider(
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx, form) => {
-          setPage(ctx, htmlPage({
-            title: 'Sign out',
-            autosubmit: true,
-            bodyHtml: `<h1>Sign out</h1>\n<p>Signing you out of ${escapeHtml(ctx.host)}…</p>\n${form}
+          setPage(
+            ctx,
+            htmlPage({
+              title: 'Sign out',
+              autosubmit: true,
+              bodyHtml: `<h1>Sign out</h1>\n<p>Signing you out of ${escapeHtml(ctx.host)}…</p>\n${form}
 <button id="submit" type="submit" form="op.logoutForm" name="logout" value="yes" data-autosubmit>Sign out</button>`,
-          }));
+            }),
+          );
         },
         postLogoutSuccessSource: async (ctx) => {
           setPage(ctx, messagePage('Signed out', 'You are signed out. You can close this window.'));
@@ -198,9 +205,9 @@ export async function startOidcProvider(
     },
     issueRefreshToken: async (_ctx, client, code) =>
       client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    rotateRefreshToken: (ctx) => {
+    rotateRefreshToken: () => {
       if (takeRefusal()) throw new errors.InvalidGrant('silent renew refused by a devstack fault');
-      return ctx.oidc.entities.RefreshToken !== undefined;
+      return true;
     },
     clientBasedCORS: (_ctx, origin) => allowedOrigins.has(origin),
     ttl: {
@@ -240,7 +247,9 @@ export async function startOidcProvider(
       handleInteraction(provider, config, req, res, url).catch(() => {
         if (!res.headersSent) {
           res.writeHead(500, PAGE_HEADERS);
-          res.end(messagePage('Sign-in error', 'The sign-in step failed. Start again from the app.'));
+          res.end(
+            messagePage('Sign-in error', 'The sign-in step failed. Start again from the app.'),
+          );
         } else {
           res.destroy();
         }
@@ -305,7 +314,11 @@ function accountClaims(user: DevstackUser): AccountClaims {
   };
 }
 
-async function generateSigningKey(): Promise<{ privateKey: CryptoKey; privateJwk: JWK; publicJwk: JWK }> {
+async function generateSigningKey(): Promise<{
+  privateKey: CryptoKey;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicBase = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicBase);

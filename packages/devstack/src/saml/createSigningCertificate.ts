@@ -40,6 +40,9 @@ export async function createSigningCertificate(options: {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, nonRepudiation: true },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(
+    forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+    forge.md.sha256.create(),
+  );
   return { privateKeyPem: privateKey, certificatePem: forge.pki.certificateToPem(cert) };
 }

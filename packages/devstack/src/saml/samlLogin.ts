@@ -20,7 +20,10 @@ export async function samlLogin(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ username: credentials.username, password: credentials.password }).toString(),
+    body: new URLSearchParams({
+      username: credentials.username,
+      password: credentials.password,
+    }).toString(),
   });
   const autopost = await posted.text();
   if (posted.status === 401) {
@@ -29,7 +32,9 @@ export async function samlLogin(
   const acsAction = formAction(autopost);
   const field = /<input\b[^>]*\bname="SAMLResponse"[^>]*\bvalue="([^"]*)"/i.exec(autopost);
   if (!posted.ok || !acsAction || !field) {
-    throw new Error(`samlLogin: expected the page that posts to the ACS, got HTTP ${posted.status}`);
+    throw new Error(
+      `samlLogin: expected the page that posts to the ACS, got HTTP ${posted.status}`,
+    );
   }
 
   const acs = await fetch(new URL(acsAction, loginUrl), {
@@ -40,10 +45,12 @@ export async function samlLogin(
   });
   await acs.body?.cancel();
   const location = acs.headers.get('location');
-  if (acs.status !== 303 || !location) throw new Error(`samlLogin: the ACS answered HTTP ${acs.status}, not a redirect`);
+  if (acs.status !== 303 || !location)
+    throw new Error(`samlLogin: the ACS answered HTTP ${acs.status}, not a redirect`);
   const target = new URL(location);
   const samlResponse = new URLSearchParams(target.hash.slice(1)).get('SAMLResponse');
-  if (!samlResponse) throw new Error('samlLogin: the ACS redirect carries no SAMLResponse fragment');
+  if (!samlResponse)
+    throw new Error('samlLogin: the ACS redirect carries no SAMLResponse fragment');
   target.hash = '';
   return { samlResponse, returnUrl: target.href };
 }

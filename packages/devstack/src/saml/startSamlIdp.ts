@@ -116,16 +116,22 @@ export async function startSamlIdp(
     privateKey: privateKeyPem,
     signingCert: certificatePem,
     nameIDFormat: ['urn:oasis:names:tc:SAML:2.0:nameid-format:persistent'],
-    singleSignOnService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: loginUrl }],
+    singleSignOnService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: loginUrl },
+    ],
     // The IdP keeps no session, so "logout" only confirms; declaring it keeps metadata complete.
-    singleLogoutService: [{ Binding: samlify.Constants.namespace.binding.redirect, Location: `${url}/logout` }],
+    singleLogoutService: [
+      { Binding: samlify.Constants.namespace.binding.redirect, Location: `${url}/logout` },
+    ],
     requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
   });
   const sp = samlify.ServiceProvider({
     entityID: config.saml.spEntityId,
     wantAssertionsSigned: true,
     wantMessageSigned: true,
-    assertionConsumerService: [{ Binding: samlify.Constants.namespace.binding.post, Location: acsUrl }],
+    assertionConsumerService: [
+      { Binding: samlify.Constants.namespace.binding.post, Location: acsUrl },
+    ],
   });
 
   async function issueAssertion(params: IssueAssertionParams): Promise<string> {
@@ -153,15 +159,22 @@ export async function startSamlIdp(
       roleSessionName: user.username,
       sessionDurationSeconds: params.sessionDurationSeconds ?? config.saml.sessionDurationSeconds,
     });
-    const { context } = await idp.createLoginResponse(sp, { extract: {} }, 'post', {}, {
-      customTagReplacement: () => ({ id: '', context: xml }),
-    });
+    const { context } = await idp.createLoginResponse(
+      sp,
+      { extract: {} },
+      'post',
+      {},
+      {
+        customTagReplacement: () => ({ id: '', context: xml }),
+      },
+    );
     return context;
   }
 
   handler = (req, res) => {
     route(req, res).catch(() => {
-      if (!res.headersSent) sendPage(res, 500, messagePage('Sign-in error', 'The SAML IdP failed. Start again.'));
+      if (!res.headersSent)
+        sendPage(res, 500, messagePage('Sign-in error', 'The SAML IdP failed. Start again.'));
       else res.destroy();
     });
   };
@@ -177,24 +190,40 @@ export async function startSamlIdp(
     if (req.method === 'GET' && path === '/metadata') {
       const origin = req.headers.origin;
       const cors: Record<string, string> =
-        origin && config.allowedOrigins.includes(origin) ? { 'access-control-allow-origin': origin, vary: 'origin' } : {};
+        origin && config.allowedOrigins.includes(origin)
+          ? { 'access-control-allow-origin': origin, vary: 'origin' }
+          : {};
       return sendText(res, 200, 'application/samlmetadata+xml', metadataXml, cors);
     }
     if (path === '/login' && req.method === 'GET') {
-      return sendPage(res, 200, loginFormPage({ title: LOGIN_TITLE, action: '/login', hint: usersHint(config) }));
+      return sendPage(
+        res,
+        200,
+        loginFormPage({ title: LOGIN_TITLE, action: '/login', hint: usersHint(config) }),
+      );
     }
     if (path === '/login' && req.method === 'POST') return handleLogin(req, res);
     if (path === ACS_PATH && req.method === 'POST') return handleAcs(req, res);
     if (path === '/logout' && req.method === 'GET') {
-      return sendPage(res, 200, messagePage('Signed out', 'The devstack SAML IdP keeps no session; you are signed out.'));
+      return sendPage(
+        res,
+        200,
+        messagePage('Signed out', 'The devstack SAML IdP keeps no session; you are signed out.'),
+      );
     }
-    return sendPage(res, 404, messagePage('Not found', 'The devstack SAML IdP serves /login and /metadata.'));
+    return sendPage(
+      res,
+      404,
+      messagePage('Not found', 'The devstack SAML IdP serves /login and /metadata.'),
+    );
   }
 
   async function handleLogin(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const form = await readFormBody(req);
     const username = form.get('username') ?? '';
-    const user = config.users.find((u) => u.username === username && u.password === form.get('password'));
+    const user = config.users.find(
+      (u) => u.username === username && u.password === form.get('password'),
+    );
     if (!user) {
       const page = loginFormPage({
         title: LOGIN_TITLE,
@@ -224,11 +253,19 @@ export async function startSamlIdp(
   async function handleAcs(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const samlResponse = (await readFormBody(req)).get('SAMLResponse');
     if (!samlResponse || !/^[A-Za-z0-9+/=\s]+$/.test(samlResponse)) {
-      return sendPage(res, 400, messagePage('Sign-in error', 'The ACS expects a form field SAMLResponse (base64).'));
+      return sendPage(
+        res,
+        400,
+        messagePage('Sign-in error', 'The ACS expects a form field SAMLResponse (base64).'),
+      );
     }
     const target = new URL(config.saml.appReturnUrl);
     target.hash = `SAMLResponse=${encodeURIComponent(samlResponse.replace(/\s+/g, ''))}`;
-    res.writeHead(303, { location: target.href, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
+    res.writeHead(303, {
+      location: target.href,
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    });
     res.end();
   }
 

@@ -20,9 +20,15 @@ let schemas: Promise<XMLFileInfo[]> | undefined;
 function loadSchemas(): Promise<XMLFileInfo[]> {
   schemas ??= (async () => {
     const require = createRequire(import.meta.url);
-    const dir = join(dirname(require.resolve('@authenio/samlify-xmllint-wasm/package.json')), 'schemas');
+    const dir = join(
+      dirname(require.resolve('@authenio/samlify-xmllint-wasm/package.json')),
+      'schemas',
+    );
     return Promise.all(
-      SCHEMA_FILES.map(async (fileName) => ({ fileName, contents: await readFile(join(dir, fileName), 'utf8') })),
+      SCHEMA_FILES.map(async (fileName) => ({
+        fileName,
+        contents: await readFile(join(dir, fileName), 'utf8'),
+      })),
     );
   })();
   return schemas;
