@@ -9,6 +9,7 @@ import type { RequestLogEntry } from '../requestLog.js';
 import { parseSigV4, verifySigV4 } from '../sigv4/verifySigV4.js';
 import type { IncomingSignedRequest } from '../sigv4/verifySigV4.js';
 import { assumeRole } from './assumeRole.js';
+import { assumeRoleWithSaml } from './assumeRoleWithSaml.js';
 import { assumeRoleWithWebIdentity } from './assumeRoleWithWebIdentity.js';
 import { getCallerIdentity } from './getCallerIdentity.js';
 import { getSessionToken } from './getSessionToken.js';
@@ -79,6 +80,7 @@ export interface StsServer {
 
 const ACTIONS: Readonly<Record<string, StsAction>> = {
   AssumeRoleWithWebIdentity: assumeRoleWithWebIdentity,
+  AssumeRoleWithSAML: assumeRoleWithSaml,
   AssumeRole: assumeRole,
   GetSessionToken: getSessionToken,
   GetCallerIdentity: getCallerIdentity,
