@@ -1,0 +1,190 @@
+import { readFile, realpath } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEMO_CLIENT_ID } from './config.js';
+import type { DevstackOptions } from './config.js';
+import { startDevstack } from './startDevstack.js';
+import type { Devstack, StartDevstackOptions } from './startDevstack.js';
+
+const USAGE = `Usage: fedcreds-devstack [options]
+
+Starts the fedcreds local federation stack on 127.0.0.1: an OpenID Provider, a SAML IdP, STS and an
+S3/DynamoDB gateway. Stop it with Ctrl+C.
+
+Options:
+  --config <file.json>        Devstack options (JSON) merged over the defaults
+  --credential-ttl <seconds>  Every issued credential lives this long (watch refreshes happen)
+  --ephemeral                 Bind every server to a free port instead of 9010-9040
+  --log-file <file>           Append a JSON line per STS/gateway request (never secrets)
+  -h, --help                  Show this help
+`;
+
+/** A command-line mistake: printed with the usage, exit code 2. */
+class UsageError extends Error {}
+
+/**
+ * Runs the `fedcreds-devstack` command: starts the stack, prints where everything is, and stops
+ * it on SIGINT/SIGTERM (exit code 0).
+ *
+ * @param argv - the arguments after the program name.
+ */
+export async function runDevstackCli(argv: readonly string[]): Promise<void> {
+  let options: StartDevstackOptions;
+  try {
+    const parsed = await parseCliArgs(argv);
+    if (parsed === 'help') {
+      process.stdout.write(USAGE);
+      return;
+    }
+    options = parsed;
+  } catch (err) {
+    if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
+    process.stderr.write(`fedcreds-devstack: ${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+
+  let devstack: Devstack;
+  try {
+    devstack = await startDevstack(options);
+  } catch (err) {
+    process.stderr.write(`fedcreds-devstack: could not start: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(describeDevstack(devstack));
+
+  let stopping = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl+C means "now": skip the orderly stop.
+      process.exit(1);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping the devstack…\n`);
+    devstack.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        process.stderr.write(`fedcreds-devstack: stop failed: ${(err as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+async function parseCliArgs(argv: readonly string[]): Promise<StartDevstackOptions | 'help'> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      config: { type: 'string' },
+      'credential-ttl': { type: 'string' },
+      ephemeral: { type: 'boolean' },
+      'log-file': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return 'help';
+  let options: StartDevstackOptions = {};
+  if (values.config !== undefined) options = await readConfigFile(values.config);
+  const ttl = values['credential-ttl'];
+  if (ttl !== undefined) {
+    if (!/^[1-9]\d*$/.test(ttl)) {
+      throw new UsageError(`--credential-ttl must be a whole number of seconds, got "${ttl}"`);
+    }
+    options.sts = { ...options.sts, credentialTtlSeconds: Number(ttl) };
+  }
+  if (values.ephemeral) options.ephemeralPorts = true;
+  if (values['log-file'] !== undefined) options.logFile = values['log-file'];
+  return options;
+}
+
+async function readConfigFile(file: string): Promise<DevstackOptions> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read --config file "${file}": ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`--config file "${file}" is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new UsageError(`--config file "${file}" must hold a JSON object of devstack options`);
+  }
+  return parsed as DevstackOptions;
+}
+
+/**
+ * What a developer needs to point an app at the stack. Passwords are printed because they are the
+ * demo's public dev passwords; the long-term key's secret is not (it is in the config).
+ */
+function describeDevstack(devstack: Devstack): string {
+  const { config, urls } = devstack;
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(17)}${value}`);
+  lines.push('fedcreds devstack is running (Ctrl+C to stop)', '');
+  row('OIDC issuer', `${urls.oidc}   (public PKCE client "${DEMO_CLIENT_ID}")`);
+  row('SAML login', urls.samlLogin);
+  row('SAML provider', devstack.samlProviderArn);
+  row('STS', urls.sts);
+  row('S3', `${urls.s3}   (path-style: forcePathStyle: true)`);
+  row('DynamoDB', urls.dynamodb);
+  row('Region', config.region);
+  row('Allowed origins', config.allowedOrigins.join(', '));
+  row(
+    'Credential TTL',
+    config.sts.credentialTtlSeconds === undefined
+      ? 'as requested (STS limits apply)'
+      : `${config.sts.credentialTtlSeconds} s for every credential (dev setting)`,
+  );
+  lines.push('', 'Users (OIDC and SAML):');
+  for (const user of config.users) {
+    const saml = user.samlRoles?.length ? `   SAML roles: ${user.samlRoles.join(', ')}` : '';
+    lines.push(`  ${user.username} / ${user.password}${saml}`);
+  }
+  lines.push('', 'Roles:');
+  for (const role of config.roles) {
+    const how: string[] = [];
+    if (role.webIdentity?.length) how.push('web identity');
+    if (role.samlProvider !== undefined) how.push('SAML');
+    if (role.assumableBy?.length) how.push(`AssumeRole by ${role.assumableBy.join(', ')}`);
+    if (role.requireMfa) how.push('MFA');
+    const buckets = role.allow?.buckets?.join(', ') || '-';
+    const tables = role.allow?.tables?.join(', ') || '-';
+    lines.push(`  ${devstack.roleArn(role.name)}`);
+    lines.push(`      via ${how.join('; ') || '-'}; buckets: ${buckets}; tables: ${tables}`);
+  }
+  if (config.accessKeys.length > 0) {
+    lines.push('', 'Long-term access keys (secrets are in the devstack config):');
+    for (const key of config.accessKeys) lines.push(`  ${key.userName}   ${key.accessKeyId}`);
+  }
+  lines.push('', `Buckets: ${config.gateway.buckets.join(', ') || '-'}`);
+  lines.push(
+    `Tables:  ${config.gateway.tables.map((t) => `${t.name} (key "${t.partitionKey}")`).join(', ') || '-'}`,
+  );
+  lines.push('', 'Ready.', '');
+  return lines.join('\n');
+}
+
+/** True when this module is the program Node was asked to run (`node --import tsx src/cli.ts`). */
+async function isMainModule(): Promise<boolean> {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  const self = fileURLToPath(import.meta.url);
+  const [a, b] = await Promise.all([realpath(entry).catch(() => entry), realpath(self)]);
+  return a === b;
+}
+
+if (await isMainModule()) {
+  await runDevstackCli(process.argv.slice(2));
+}
