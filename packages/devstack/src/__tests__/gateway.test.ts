@@ -537,6 +537,17 @@ describe('startGateway', () => {
   });
 
   describe('stats', () => {
+    it('serves stats and the request log over HTTP, unsigned', async () => {
+      const stats = (await (await fetch(`${gateway.url}/__devstack/stats`)).json()) as {
+        requests: number;
+      };
+      expect(stats).toEqual(gateway.stats());
+      expect(stats.requests).toBeGreaterThan(10);
+      const log = (await (await fetch(`${gateway.url}/__devstack/log`)).json()) as unknown[];
+      expect(log).toEqual(gateway.log().slice(0, log.length));
+      expect(log).toContainEqual(expect.objectContaining({ action: 's3:PutObject', status: 200 }));
+    });
+
     it('counts requests per service, access key and error code', async () => {
       const before = gateway.stats();
       const keys = roleKeys('fedcreds-demo-web');

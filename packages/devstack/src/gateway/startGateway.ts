@@ -25,7 +25,7 @@ import type { S3Backend } from './startS3Backend.js';
 
 /** Counters of a running gateway. */
 export interface GatewayStats {
-  /** Every request received, preflights included. */
+  /** Every request received, preflights and control requests included. */
   requests: number;
   /** Requests per target service (`s3`, `dynamodb`), whether accepted or not. */
   byService: Record<string, number>;
@@ -95,6 +95,8 @@ const PRESIGN_PARAMS = new Set([
  * `config.allowedOrigins`. Errors come in each service's own wire format so SDK v3 clients parse
  * them as they would AWS's.
  *
+ * Control endpoints (unsigned, JSON): `GET /__devstack/stats` and `GET /__devstack/log`.
+ *
  * @example
  * const gateway = await startGateway(config, { store });
  * const s3 = new S3Client({ endpoint: gateway.url, forcePathStyle: true, region, credentials });
@@ -118,6 +120,12 @@ export async function startGateway(
   const backends = { s3: s3Result.value, dynamodb: dynamoResult.value };
 
   const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
+  const snapshot = (): GatewayStats => ({
+    requests: counters.requests,
+    byService: { ...counters.byService },
+    byAccessKey: { ...counters.byAccessKey },
+    errors: { ...counters.errors },
+  });
   const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
   const count = (table: Record<string, number>, key: string) => {
     table[key] = (table[key] ?? 0) + 1;
@@ -183,6 +191,15 @@ export async function startGateway(
         res
           .writeHead(403, { 'content-type': 'text/plain', vary: 'Origin' })
           .end('CORS origin not allowed');
+      return;
+    }
+
+    if (method === 'GET' && (path === '/__devstack/stats' || path === '/__devstack/log')) {
+      // `__devstack` can never be a bucket name (no underscores allowed), so this shadows nothing.
+      outcome.action = `devstack:${path.slice('/__devstack/'.length)}`;
+      req.resume();
+      const body = JSON.stringify(path.endsWith('stats') ? snapshot() : requestLog.entries());
+      res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(body);
       return;
     }
 
@@ -286,12 +303,7 @@ export async function startGateway(
   let stopping: Promise<void> | undefined;
   return {
     url: `http://${config.host}:${port}`,
-    stats: () => ({
-      requests: counters.requests,
-      byService: { ...counters.byService },
-      byAccessKey: { ...counters.byAccessKey },
-      errors: { ...counters.errors },
-    }),
+    stats: snapshot,
     log: () => requestLog.entries(),
     stop() {
       stopping ??= (async () => {
