@@ -8,14 +8,9 @@ export interface XmlFields {
   [name: string]: XmlValue;
 }
 
-/** Escapes text for element content and attribute values. */
+/** Escapes text for element content (this module writes no attribute values but `xmlns`). */
 export function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function renderFields(fields: XmlFields, indent: string): string {
