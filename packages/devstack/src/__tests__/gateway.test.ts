@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import {
@@ -35,6 +36,21 @@ interface Keys {
 const BUCKET = 'fedcreds-demo';
 const PRIVATE_BUCKET = 'fedcreds-private';
 const TABLE = 'fedcreds-demo';
+
+/** Writes raw bytes to the gateway; resolves with what came back (or nothing, with `hangUp`). */
+function rawExchange(port: number, data: string, options: { hangUp?: boolean } = {}) {
+  return new Promise<string>((resolve, reject) => {
+    let received = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(data);
+      if (options.hangUp) socket.destroy();
+    });
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('close', () => resolve(received));
+    socket.on('error', reject);
+  });
+}
 
 describe('startGateway', () => {
   let config: DevstackConfig;
@@ -462,6 +478,15 @@ describe('startGateway', () => {
       });
       expect(unknownPath.status).toBe(404);
       expect(await unknownPath.text()).toContain('<Code>NoSuchBucket</Code>');
+
+      // Not HTTP at all, and an upload cut off halfway.
+      const { port } = new URL(gateway.url);
+      expect(await rawExchange(Number(port), 'NOT HTTP AT ALL\r\n\r\n')).toMatch(/^HTTP\/1\.1 400/);
+      await rawExchange(
+        Number(port),
+        `PUT /${BUCKET}/cut.txt HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 1000\r\n\r\nonly-a-bit`,
+        { hangUp: true },
+      );
 
       const after = await s3(ciUser).send(
         new GetObjectCommand({ Bucket: BUCKET, Key: 'notes/hello.txt' }),

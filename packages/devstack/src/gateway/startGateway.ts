@@ -135,8 +135,8 @@ export async function startGateway(
     const outcome: Outcome = { action: 'unknown' };
     handle(req, res, outcome)
       .catch(() => {
-        // Anything unexpected still gets an answer; the stack keeps serving.
-        if (!res.headersSent) {
+        // A client that hung up needs no answer; anything else unexpected still gets one.
+        if (!res.headersSent && !res.destroyed) {
           const error = serviceError(
             requestService(req.headers, new URLSearchParams()),
             'internal',
@@ -283,7 +283,11 @@ export async function startGateway(
     res.writeHead(upstream.statusCode ?? 200, headers);
     upstream.pipe(res);
     await new Promise<void>((resolve) => {
-      res.on('close', resolve);
+      res.on('close', () => {
+        // A client that hangs up mid-download must not leave the backend connection open.
+        upstream.destroy();
+        resolve();
+      });
       upstream.on('error', () => res.destroy());
     });
   }
@@ -483,6 +487,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | und
       if (!over) resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
+    // Without this, a client that hangs up mid-upload would leave the request pending forever.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client closed the connection'));
+    });
   });
 }
 
