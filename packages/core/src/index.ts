@@ -68,3 +68,38 @@ export {
   MAX_POLICY_LENGTH,
 } from './validation/validateStsParams.js';
 export type { AssumeRoleValidationOptions } from './validation/validateStsParams.js';
+
+// Sessions, token sources, time (issue 3).
+export { Subscribable } from './Subscribable.js';
+export { systemClock } from './time/Clock.js';
+export type { Clock } from './time/Clock.js';
+export { globalTimers } from './time/TimerProvider.js';
+export type { TimerProvider } from './time/TimerProvider.js';
+export { createFederatedSession, DEFAULT_REQUEST_TIMEOUT_MS } from './session/createFederatedSession.js';
+export type {
+  FederatedSession,
+  FederatedSessionOptions,
+  SessionCredentials,
+  SessionEventMap,
+  SessionIdentity,
+  SessionRefreshOptions,
+  SessionSnapshot,
+  SessionStatus,
+} from './session/FederatedSession.js';
+export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
+export { DEFAULT_RETRY_BASE_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS } from './session/backoffDelayMs.js';
+export type { RetryOptions } from './session/backoffDelayMs.js';
+export { browserEnvironment } from './session/SessionEnvironment.js';
+export type { EnvironmentSignal, SessionEnvironment } from './session/SessionEnvironment.js';
+export type { SessionPersistence } from './session/sessionPersistence.js';
+export type { SessionRecord } from './session/SessionRecord.js';
+export type {
+  CoordinatorMessage,
+  CoordinatorPeer,
+  SessionCoordinator,
+} from './session/SessionCoordinator.js';
+export { ExpiryCountdown } from './session/ExpiryCountdown.js';
+export type { ExpiryCountdownOptions, ExpiryCountdownSnapshot } from './session/ExpiryCountdown.js';
+export { callbackTokenSource } from './tokenSources/callbackTokenSource.js';
+export type { CallbackTokenSourceHooks } from './tokenSources/callbackTokenSource.js';
+export type { GetTokenOptions, TokenSource } from './tokenSources/TokenSource.js';

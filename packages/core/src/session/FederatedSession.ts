@@ -1,0 +1,208 @@
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
+import type { SAMLCredentials } from '../credentials/SAMLCredentials.js';
+import type { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
+import type { FedcredsError, ReauthRequiredError } from '../errors.js';
+import type { Clock } from '../time/Clock.js';
+import type { TimerProvider } from '../time/TimerProvider.js';
+import type { TokenSource } from '../tokenSources/TokenSource.js';
+import type { RetryOptions } from './backoffDelayMs.js';
+import type { SessionCoordinator } from './SessionCoordinator.js';
+import type { SessionEnvironment } from './SessionEnvironment.js';
+import type { SessionPersistence } from './sessionPersistence.js';
+
+/** The credential objects a {@link FederatedSession} can own. */
+export type SessionCredentials =
+  WebIdentityCredentials | SAMLCredentials | ChainableTemporaryCredentials;
+
+/** Options of `createFederatedSession`. */
+export interface FederatedSessionOptions {
+  /** The credential object the session keeps valid. It is refreshed only by the session from now on. */
+  credentials: SessionCredentials;
+  /**
+   * Where the IdP token comes from before each refresh. Required for `WebIdentityCredentials` and
+   * `SAMLCredentials`; not accepted for `ChainableTemporaryCredentials` (give it to the master).
+   */
+  tokenSource?: TokenSource | undefined;
+  /**
+   * The session whose credentials sign this chained session's AssumeRole (pass
+   * `master.credentialProvider` as the `masterCredentials`). Started and stopped with this one;
+   * its `reauth-required` and `signed-out` propagate here, and `signIn`/`signOut` go through it.
+   */
+  master?: FederatedSession | undefined;
+  /** How long before expiry credentials are renewed, in milliseconds. @default 300000 (5 minutes) */
+  refreshWindowMs?: number | undefined;
+  /** Upper bound of a random extra lead added to `refreshWindowMs`, in milliseconds. @default 30000 */
+  refreshJitterMs?: number | undefined;
+  /** Timeout of each STS request and each token acquisition, in milliseconds. @default 15000 */
+  requestTimeoutMs?: number | undefined;
+  /** Backoff of retryable failures: full jitter, doubling from `baseDelayMs` up to `maxDelayMs`. */
+  retry?: RetryOptions | undefined;
+  /**
+   * Where credentials live between page loads. `'memory'` keeps them in this page only.
+   * `'sessionStorage'` lets a reload in the same tab reuse still-fresh credentials without an STS
+   * call — at the price of the secret key being readable by any script of the origin for the
+   * tab's life (it is cleared by `signOut()` and when the tab closes). `localStorage` is never
+   * used. Or pass any `{ storage }` with the Web Storage methods.
+   * @default 'memory'
+   */
+  persistence?: SessionPersistence | undefined;
+  /** Storage key of the persisted credentials. @default `fedcreds:session:<RoleArn>` */
+  storageKey?: string | undefined;
+  /** The local clock. @default Date */
+  clock?: Clock | undefined;
+  /** Timer functions, looked up on `globalThis` at each call by default (so fake timers apply). */
+  timers?: TimerProvider | undefined;
+  /** Random numbers in [0, 1) for jitter. @default Math.random */
+  random?: (() => number) | undefined;
+  /**
+   * Visibility and network signals that make the session look at the clock again; `null` for
+   * none. @default `document` `visibilitychange` and `window` `online`, when present
+   */
+  environment?: SessionEnvironment | null | undefined;
+  /**
+   * Cross-tab coordination (one refresher per origin). Without it each tab refreshes on its own.
+   * @experimental
+   */
+  coordinator?: SessionCoordinator | undefined;
+}
+
+/**
+ * Where a session stands.
+ *
+ * - `idle` — not started, nothing obtained yet.
+ * - `loading` — getting the first credentials (possibly retrying after failures; see `error`).
+ * - `ready` — valid credentials, nothing to do.
+ * - `refreshing` — valid credentials while new ones are fetched (or retried after a failure).
+ * - `expired` — the credentials expired before new ones came (e.g. the laptop slept, or STS is
+ *   down); the session keeps trying and the provider waits instead of handing out dead ones.
+ * - `reauth-required` — the IdP needs the user (`error.reason` says why); call `signIn()`.
+ * - `error` — a failure retrying will not fix (`AccessDenied`, bad parameters, a token STS keeps
+ *   rejecting). Credentials still valid keep being served; `refresh()` tries again.
+ * - `signed-out` — after `signOut()`; `signIn()` starts over.
+ */
+export type SessionStatus =
+  | 'idle'
+  | 'loading'
+  | 'ready'
+  | 'refreshing'
+  | 'expired'
+  | 'reauth-required'
+  | 'error'
+  | 'signed-out';
+
+/** Who the credentials belong to, from the IdP token and the STS response. Fields absent when unknown. */
+export interface SessionIdentity {
+  /** The IdP's subject (`sub`, SAML `NameID`). */
+  readonly subject?: string;
+  /** The IdP (`iss`, SAML issuer). */
+  readonly issuer?: string;
+  /** The client the token was issued to (`aud`, SAML audience). */
+  readonly audience?: string;
+  /** The role that was assumed. */
+  readonly roleArn?: string;
+  /** The assumed-role session ARN STS returned. */
+  readonly assumedRoleArn?: string;
+}
+
+/**
+ * An immutable picture of a session. `getSnapshot()` returns the same object until something
+ * changes, so it can feed `useSyncExternalStore` directly. Nothing in it reveals a secret:
+ * `JSON.stringify(snapshot)` shows the secret key and session token as `[redacted]`.
+ */
+export interface SessionSnapshot {
+  /** Where the session stands. */
+  readonly status: SessionStatus;
+  /**
+   * The credentials to sign with, or `null`. Their `expiration` is `expiresAt` (local clock), so
+   * SDK clients cache them correctly even when the local clock is wrong.
+   */
+  readonly credentials: AwsCredentialIdentity | null;
+  /** When the credentials expire, on the local clock (corrected for its skew). Kept after expiry. */
+  readonly expiresAt: Date | null;
+  /** When the IdP token used last expires, on the local clock (JWT `exp`, SAML `NotOnOrAfter`). */
+  readonly tokenExpiresAt: Date | null;
+  /** Who the credentials belong to. */
+  readonly identity: SessionIdentity | null;
+  /** The last failure, until a refresh succeeds. */
+  readonly error: FedcredsError | null;
+  /** When credentials were last obtained, on the local clock. */
+  readonly lastRefreshedAt: Date | null;
+  /** Whether a refresh request is in flight. */
+  readonly isRefreshing: boolean;
+  /** Server time minus local time, in milliseconds, as last estimated. */
+  readonly clockSkewMs: number;
+}
+
+/** Payloads of the events `session.on(type, handler)` delivers. */
+export interface SessionEventMap {
+  /** New credentials arrived. */
+  refreshed: { credentials: AwsCredentialIdentity; expiresAt: Date };
+  /** A refresh failed inside the refresh window: the current credentials are running out. */
+  expiring: { expiresAt: Date; msLeft: number };
+  /** The credentials expired before new ones arrived. */
+  expired: { expiredAt: Date };
+  /** The IdP token is about to expire (a minute ahead; it is renewed before the next STS call). */
+  'token-expiring': { tokenExpiresAt: Date; msLeft: number };
+  /** The IdP needs the user to sign in again. */
+  'reauth-required': { error: ReauthRequiredError };
+  /** A refresh attempt failed; `willRetry` says whether the session retries, in `retryInMs`. */
+  error: { error: FedcredsError; willRetry: boolean; attempt: number; retryInMs?: number };
+  /** The session was signed out (here, through the master, or from another tab). */
+  'signed-out': Record<string, never>;
+}
+
+/** Options of {@link FederatedSession.refresh}. */
+export interface SessionRefreshOptions {
+  /** Fetch new credentials even if the current ones are fresh. @default false */
+  force?: boolean | undefined;
+}
+
+/**
+ * Keeps one credential object valid for as long as it is started: gets the IdP token before each
+ * refresh, refreshes ahead of expiry, retries what can be retried, reports the rest. Create it
+ * with `createFederatedSession`.
+ */
+export interface FederatedSession {
+  /** The credential object the session owns. */
+  readonly credentials: SessionCredentials;
+  /**
+   * An SDK v3 credential provider any number of clients can share. Hands out the current
+   * credentials while more than a minute (at most a quarter of their lifetime) is left; otherwise
+   * waits for the refresh — concurrent calls share one — and rejects rather than return expired
+   * credentials. Works before `start()` too (fetching on demand, without scheduling).
+   */
+  readonly credentialProvider: AwsCredentialIdentityProvider;
+  /** The current snapshot; the same object while nothing changed. Never reads the clock. Bound. */
+  getSnapshot(): SessionSnapshot;
+  /** Calls `listener` after every snapshot change; returns the unsubscribe function. Bound. */
+  subscribe(listener: () => void): () => void;
+  /** Calls `handler` on each event of `type`; returns a function that removes it. Bound. */
+  on<K extends keyof SessionEventMap>(
+    type: K,
+    handler: (event: SessionEventMap[K]) => void,
+  ): () => void;
+  /**
+   * Starts keeping the credentials fresh (restoring persisted ones, or fetching). Reference
+   * counted: each `start()` needs its `stop()`. Idempotent for each owner; the constructor does
+   * nothing until then.
+   */
+  start(): void;
+  /** Undoes one `start()`; the last one clears every timer and listener and aborts in-flight work. */
+  stop(): void;
+  /**
+   * Resolves with fresh credentials: the current ones if they are outside the refresh window,
+   * else (or with `force`) new ones from STS — joining a refresh in flight.
+   */
+  refresh(options?: SessionRefreshOptions): Promise<AwsCredentialIdentity>;
+  /**
+   * Starts the token source's interactive sign-in (`tokenSource.signIn()`), then fetches
+   * credentials. A redirect sign-in navigates away, so this never resolves then.
+   */
+  signIn(): Promise<void>;
+  /**
+   * Signs out: clears the credentials, the IdP token and any persisted copy, stops every timer,
+   * sets status `signed-out` and emits `signed-out`, then calls `tokenSource.signOut()`.
+   */
+  signOut(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import type { SessionRecord } from './SessionRecord.js';
+
+/** A message between the tabs of one session (see {@link SessionCoordinator}). */
+export type CoordinatorMessage =
+  | { readonly type: 'credentials'; readonly record: SessionRecord }
+  | { readonly type: 'signed-out' };
+
+/** What a session offers its {@link SessionCoordinator}. */
+export interface CoordinatorPeer {
+  /** Adopts credentials or a sign-out announced by another tab. */
+  receive(message: CoordinatorMessage): void;
+  /** The credentials this tab holds, as a record, if any (for a tab that asks for them). */
+  current(): SessionRecord | null;
+}
+
+/**
+ * Seam for coordinating one session across the tabs of an origin (one refresher elected with Web
+ * Locks, results shared over BroadcastChannel). The session calls it around every STS refresh and
+ * when credentials or a sign-out should be announced; without one, each tab refreshes on its own.
+ *
+ * @experimental The cross-tab implementation is not part of this release; the shape may change.
+ */
+export interface SessionCoordinator {
+  /** Called on the session's first `start()`; returns what its last `stop()` calls. */
+  attach(peer: CoordinatorPeer): () => void;
+  /**
+   * Runs one refresh on this tab's turn (e.g. holding a Web Lock). May resolve with credentials
+   * another tab obtained meanwhile instead of calling `refresh`.
+   */
+  runRefresh(refresh: () => Promise<SessionRecord>, signal: AbortSignal): Promise<SessionRecord>;
+  /** Announces this tab's new credentials or sign-out to the others. */
+  publish(message: CoordinatorMessage): void;
+}

@@ -1,0 +1,67 @@
+import type { SessionIdentity } from './FederatedSession.js';
+
+/**
+ * Credentials and what a session knows about them, as plain JSON: what opt-in persistence stores
+ * and what a {@link SessionCoordinator} passes between tabs. Times are local-clock milliseconds.
+ *
+ * It holds the secret access key: it goes only where the app chose to put it (sessionStorage, a
+ * same-origin channel), never to `localStorage` and never into logs.
+ */
+export interface SessionRecord {
+  /** Format version; records of another version are ignored. */
+  readonly version: 1;
+  /** AWS access key id. */
+  readonly accessKeyId: string;
+  /** AWS secret access key. */
+  readonly secretAccessKey: string;
+  /** Session token. */
+  readonly sessionToken?: string;
+  /** Account of the credentials, when known. */
+  readonly accountId?: string;
+  /** When the credentials were obtained. */
+  readonly issuedAtMs: number;
+  /** When they expire (skew-corrected). */
+  readonly expiresAtMs: number;
+  /** When the IdP token they came from expires, if known. */
+  readonly tokenExpiresAtMs: number | null;
+  /** Who they belong to. */
+  readonly identity: SessionIdentity | null;
+  /** Server minus local clock, in milliseconds, when they were obtained. */
+  readonly clockSkewMs: number;
+}
+
+/** Checks that parsed JSON is a {@link SessionRecord} of this version; anything else is `null`. */
+export function parseSessionRecord(value: unknown): SessionRecord | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const r = value as Record<string, unknown>;
+  const isString = (v: unknown) => typeof v === 'string' && v.length > 0;
+  const isOptionalString = (v: unknown) => v === undefined || isString(v);
+  const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  const identity = r['identity'];
+  if (
+    r['version'] !== 1 ||
+    !isString(r['accessKeyId']) ||
+    !isString(r['secretAccessKey']) ||
+    !isOptionalString(r['sessionToken']) ||
+    !isOptionalString(r['accountId']) ||
+    !isTime(r['issuedAtMs']) ||
+    !isTime(r['expiresAtMs']) ||
+    !(r['tokenExpiresAtMs'] === null || isTime(r['tokenExpiresAtMs'])) ||
+    !isTime(r['clockSkewMs']) ||
+    !(identity === null || (typeof identity === 'object' && identity !== undefined))
+  ) {
+    return null;
+  }
+  const ids = identity as Record<string, unknown> | null;
+  const safeIdentity: SessionIdentity | null =
+    ids === null
+      ? null
+      : Object.freeze(
+          Object.fromEntries(
+            (['subject', 'issuer', 'audience', 'roleArn', 'assumedRoleArn'] as const)
+              .filter((key) => typeof ids[key] === 'string')
+              .map((key) => [key, ids[key] as string]),
+          ),
+        );
+  return { ...(r as unknown as SessionRecord), identity: safeIdentity };
+}

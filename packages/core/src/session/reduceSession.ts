@@ -1,0 +1,133 @@
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { ReauthRequiredError, type FedcredsError } from '../errors.js';
+import type { SessionIdentity, SessionSnapshot } from './FederatedSession.js';
+
+/** Everything that can happen to a session's state. Times come in the action: the reducer never reads a clock. */
+export type SessionAction =
+  /** A refresh request started. */
+  | { type: 'refreshStarted' }
+  /** Credentials arrived (from STS, storage, or another tab). */
+  | {
+      type: 'credentialsReceived';
+      credentials: AwsCredentialIdentity;
+      expiresAt: Date;
+      tokenExpiresAt: Date | null;
+      identity: SessionIdentity | null;
+      refreshedAt: Date;
+      clockSkewMs: number;
+    }
+  /** A refresh failed; `fatal` when trying again cannot help (the error is not retryable). */
+  | { type: 'refreshFailed'; error: FedcredsError; fatal: boolean }
+  /** The refresh in flight was abandoned (`stop()`), not failed. */
+  | { type: 'refreshAborted' }
+  /** The clock passed `expiresAt` before new credentials arrived. */
+  | { type: 'credentialsExpired' }
+  /** `signOut()`, here or elsewhere. */
+  | { type: 'signedOut' };
+
+/** The state of a session that has done nothing yet. */
+export const initialSessionState: SessionSnapshot = Object.freeze({
+  status: 'idle',
+  credentials: null,
+  expiresAt: null,
+  tokenExpiresAt: null,
+  identity: null,
+  error: null,
+  lastRefreshedAt: null,
+  isRefreshing: false,
+  clockSkewMs: 0,
+});
+
+/** States the session does not leave on its own: only the user (or `refresh()`) moves it on. */
+const SETTLED_BY_FAILURE = new Set<SessionSnapshot['status']>([
+  'error',
+  'reauth-required',
+  'signed-out',
+]);
+
+/**
+ * The session's state machine: a pure function of the previous snapshot and an action. Returns
+ * the previous object itself when nothing changed, so listeners are not woken for nothing.
+ *
+ * @example
+ * ```ts
+ * let state = initialSessionState;
+ * state = reduceSession(state, { type: 'refreshStarted' }); // status 'loading'
+ * ```
+ */
+export function reduceSession(state: SessionSnapshot, action: SessionAction): SessionSnapshot {
+  switch (action.type) {
+    case 'refreshStarted':
+      return update(state, {
+        status:
+          state.status === 'expired' ? 'expired' : state.credentials ? 'refreshing' : 'loading',
+        isRefreshing: true,
+      });
+    case 'credentialsReceived':
+      return update(state, {
+        status: 'ready',
+        credentials: action.credentials,
+        expiresAt: action.expiresAt,
+        tokenExpiresAt: action.tokenExpiresAt,
+        identity: action.identity,
+        error: null,
+        lastRefreshedAt: action.refreshedAt,
+        isRefreshing: false,
+        clockSkewMs: action.clockSkewMs,
+      });
+    case 'refreshFailed':
+      return update(state, {
+        status: action.fatal
+          ? action.error instanceof ReauthRequiredError
+            ? 'reauth-required'
+            : 'error'
+          : state.status === 'expired'
+            ? 'expired'
+            : state.credentials
+              ? 'refreshing'
+              : 'loading',
+        error: action.error,
+        isRefreshing: false,
+      });
+    case 'refreshAborted':
+      return update(state, {
+        status:
+          state.status === 'loading' || state.status === 'refreshing'
+            ? state.credentials
+              ? 'ready'
+              : 'idle'
+            : state.status,
+        isRefreshing: false,
+      });
+    case 'credentialsExpired':
+      if (state.credentials === null) return state;
+      return update(state, {
+        status: SETTLED_BY_FAILURE.has(state.status) ? state.status : 'expired',
+        credentials: null,
+      });
+    case 'signedOut':
+      return update(state, {
+        ...initialSessionState,
+        status: 'signed-out',
+        clockSkewMs: state.clockSkewMs,
+      });
+    default:
+      return assertNever(action);
+  }
+}
+
+/** `state` with `changes` applied, frozen — or `state` itself if no value actually changes. */
+function update(state: SessionSnapshot, changes: Partial<SessionSnapshot>): SessionSnapshot {
+  let changed = false;
+  for (const key of Object.keys(changes) as (keyof SessionSnapshot)[]) {
+    if (!Object.is(state[key], changes[key])) {
+      changed = true;
+      break;
+    }
+  }
+  return changed ? Object.freeze({ ...state, ...changes }) : state;
+}
+
+function assertNever(action: never): never {
+  throw new Error(`Unknown session action: ${JSON.stringify(action)}`);
+}

@@ -1,0 +1,88 @@
+import { AbortedError, TimeoutError } from '../errors.js';
+import type { TimerProvider } from './TimerProvider.js';
+
+/** A signal that aborts when its parent does or when a timeout elapses (see {@link timeoutSignal}). */
+export interface TimeoutSignal {
+  /** Aborted with an {@link AbortedError} (parent aborted) or a {@link TimeoutError} (time is up). */
+  readonly signal: AbortSignal;
+  /** Whether the timeout, rather than the parent, aborted the signal. */
+  readonly timedOut: boolean;
+  /** Clears the timer and detaches from the parent. Call it when the work is done. */
+  dispose(): void;
+}
+
+/**
+ * Derives a signal from `parent` that also aborts after `timeoutMs` on the given timers — unlike
+ * `AbortSignal.timeout`, on injected timers, so a test can make a request time out without waiting.
+ *
+ * @param parent - aborting it aborts the derived signal.
+ * @param timeoutMs - milliseconds before the derived signal aborts with a {@link TimeoutError}.
+ * @param timers - where the timeout is scheduled.
+ * @param what - names the operation in the timeout's message, e.g. `'STS request'`.
+ */
+export function timeoutSignal(
+  parent: AbortSignal,
+  timeoutMs: number,
+  timers: TimerProvider,
+  what: string,
+): TimeoutSignal {
+  const controller = new AbortController();
+  let timedOut = false;
+  const onParentAbort = () => controller.abort(toAbortedError(parent.reason));
+  const handle = timers.setTimeout(() => {
+    timedOut = true;
+    controller.abort(
+      new TimeoutError(
+        `The ${what} took longer than ${timeoutMs} ms (requestTimeoutMs).`,
+        timeoutMs,
+      ),
+    );
+  }, timeoutMs);
+  if (parent.aborted) onParentAbort();
+  else parent.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    get timedOut() {
+      return timedOut;
+    },
+    dispose() {
+      timers.clearTimeout(handle);
+      parent.removeEventListener('abort', onParentAbort);
+    },
+  };
+}
+
+/**
+ * Settles like `promise`, or rejects with the signal's reason as soon as `signal` aborts — for
+ * work that ignores its signal (a token source that never returns). The abandoned promise's
+ * eventual rejection is swallowed so it cannot become an unhandled rejection.
+ */
+export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(toAbortedError(signal.reason));
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => {});
+      reject(toAbortedError(signal.reason));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** The abort reason if it is already a fedcreds error, else an {@link AbortedError}. */
+export function toAbortedError(reason: unknown): AbortedError | TimeoutError {
+  if (reason instanceof TimeoutError || reason instanceof AbortedError) return reason;
+  return new AbortedError();
+}
