@@ -443,6 +443,7 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
     faults,
     log: () => requestLog.entries(),
     async stop() {
+      if (stopping) return requestLog.flush();
       stopping = true;
       for (const cancel of [...pending]) cancel();
       await new Promise<void>((resolve) => {
