@@ -311,7 +311,7 @@ describe('STS AssumeRole, GetSessionToken and GetCallerIdentity', () => {
       ).toMatchObject({
         name: 'ValidationError',
         message:
-          "1 validation error detected: Value '12ab56' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*",
+          "1 validation error detected: Value '***' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*",
       });
     });
   });

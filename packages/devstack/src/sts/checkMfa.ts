@@ -10,8 +10,9 @@ export function readMfaParams(params: StsParams): { serialNumber?: string; token
   params.length('SerialNumber', serialNumber, 9, 256);
   params.pattern('SerialNumber', serialNumber, /^[\w+=/:,.@-]*$/, '[\\w+=/:,.@-]*');
   const tokenCode = params.get('TokenCode');
-  params.length('TokenCode', tokenCode, 6, 6);
-  params.pattern('TokenCode', tokenCode, /^\d*$/, '[\\d]*');
+  // A one-time code is a credential for its 30 seconds: never echo it.
+  params.length('TokenCode', tokenCode, 6, 6, false);
+  params.pattern('TokenCode', tokenCode, /^\d*$/, '[\\d]*', false);
   return {
     ...(serialNumber === undefined ? {} : { serialNumber }),
     ...(tokenCode === undefined ? {} : { tokenCode }),

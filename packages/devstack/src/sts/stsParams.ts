@@ -55,11 +55,11 @@ export class StsParams {
     }
   }
 
-  /** Regular-expression constraint; `shown` is the pattern AWS prints. */
-  pattern(name: string, value: string | undefined, re: RegExp, shown: string): void {
+  /** Regular-expression constraint; `shown` is the pattern AWS prints. The value is echoed only when `echo`. */
+  pattern(name: string, value: string | undefined, re: RegExp, shown: string, echo = true): void {
     if (value === undefined || re.test(value)) return;
     this.violations.push(
-      `Value '${value}' at '${member(name)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shown}`,
+      `Value ${echo ? `'${value}'` : "'***'"} at '${member(name)}' failed to satisfy constraint: Member must satisfy regular expression pattern: ${shown}`,
     );
   }
 
