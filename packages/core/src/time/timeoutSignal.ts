@@ -28,8 +28,13 @@ export function timeoutSignal(
 ): TimeoutSignal {
   const controller = new AbortController();
   let timedOut = false;
-  const onParentAbort = () => controller.abort(toAbortedError(parent.reason));
-  const handle = timers.setTimeout(() => {
+  let handle: unknown;
+  const onParentAbort = () => {
+    // Cleared at once: after `stop()` no timer may be left, not even until the next microtask.
+    timers.clearTimeout(handle);
+    controller.abort(toAbortedError(parent.reason));
+  };
+  handle = timers.setTimeout(() => {
     timedOut = true;
     controller.abort(
       new TimeoutError(
