@@ -1,8 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
-import { startDevstack } from '../../packages/devstack/src/startDevstack.js';
+import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
 import type { DevstackOptions } from '@fedcreds/devstack';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildDemo } from '../scripts/buildDemo.js';

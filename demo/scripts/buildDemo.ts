@@ -14,7 +14,8 @@ export type DemoEnv = Partial<
     | 'VITE_DYNAMODB_ENDPOINT'
     | 'VITE_BUCKET'
     | 'VITE_TABLE'
-    | 'VITE_REFRESH_WINDOW_MS',
+    | 'VITE_REFRESH_WINDOW_MS'
+    | 'VITE_REFRESH_JITTER_MS',
     string
   >
 >;

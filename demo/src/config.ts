@@ -18,11 +18,15 @@ export interface DemoConfig {
   table: string;
   /** How long before expiry credentials are renewed; `undefined` = the library's default. */
   refreshWindowMs: number | undefined;
+  /** Random extra lead on top of `refreshWindowMs`; `undefined` = the library's default. */
+  refreshJitterMs: number | undefined;
 }
 
 const env = import.meta.env;
 
 /** An unset variable takes the dev stack's value; a set but empty one means "not configured". */
+const milliseconds = (value: string | undefined) => (value ? Number(value) : undefined);
+
 const endpoint = (value: string | undefined, devstackDefault: string) =>
   (value ?? devstackDefault) || undefined;
 
@@ -37,5 +41,12 @@ export const config: DemoConfig = {
   dynamodbEndpoint: endpoint(env.VITE_DYNAMODB_ENDPOINT, 'http://127.0.0.1:9040'),
   bucket: env.VITE_BUCKET || 'fedcreds-demo',
   table: env.VITE_TABLE || 'fedcreds-demo',
-  refreshWindowMs: env.VITE_REFRESH_WINDOW_MS ? Number(env.VITE_REFRESH_WINDOW_MS) : undefined,
+  refreshWindowMs: milliseconds(env.VITE_REFRESH_WINDOW_MS),
+  refreshJitterMs: milliseconds(env.VITE_REFRESH_JITTER_MS),
+};
+
+/** The session's refresh timing options that are configured (unset ones keep the defaults). */
+export const refreshTiming = {
+  ...(config.refreshWindowMs === undefined ? {} : { refreshWindowMs: config.refreshWindowMs }),
+  ...(config.refreshJitterMs === undefined ? {} : { refreshJitterMs: config.refreshJitterMs }),
 };

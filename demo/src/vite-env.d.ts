@@ -12,6 +12,7 @@ interface ImportMetaEnv {
   readonly VITE_BUCKET?: string;
   readonly VITE_TABLE?: string;
   readonly VITE_REFRESH_WINDOW_MS?: string;
+  readonly VITE_REFRESH_JITTER_MS?: string;
 }
 
 interface ImportMeta {

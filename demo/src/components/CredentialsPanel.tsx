@@ -1,7 +1,15 @@
+import type { SessionIdentity } from '@fedcreds/core';
 import { useAwsCredentials, useCredentialExpiry } from '@fedcreds/react';
 import { ErrorLine } from './ErrorLine';
 import { useAction } from './useAction';
 import { useRefreshCount } from './useRefreshCount';
+
+/** `<subject> as <assumed role>`, from what the IdP token and STS said. */
+function describeIdentity(identity: SessionIdentity | null): string {
+  if (identity === null) return '—';
+  const role = identity.assumedRoleArn ?? identity.roleArn ?? 'an unknown role';
+  return identity.subject === undefined ? role : `${identity.subject} as ${role}`;
+}
 
 const formatTime = (date: Date | null) => (date === null ? '—' : date.toLocaleTimeString());
 
@@ -31,7 +39,7 @@ export function CredentialsPanel() {
         <dt>Access key id</dt>
         <dd data-testid="access-key-id">{credentials?.accessKeyId ?? '—'}</dd>
         <dt>Identity</dt>
-        <dd data-testid="identity">{identity?.arn ?? '—'}</dd>
+        <dd data-testid="identity">{describeIdentity(identity)}</dd>
         <dt>Expires in</dt>
         <dd data-testid="expires-in">
           <Countdown />

@@ -1,0 +1,87 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  click,
+  dynamoRoundTrip,
+  s3RoundTrip,
+  submitLogin,
+  textOf,
+  waitForAbsent,
+  waitForText,
+} from './demoPage.js';
+import { expectNoProblems } from './expectNoProblems.js';
+import { startDemo } from './startDemo.js';
+import type { DemoHarness } from './startDemo.js';
+import type { ProblemLog } from './watchProblems.js';
+import { CONTENT_SECURITY_POLICY } from '../scripts/csp.js';
+
+const alice = { username: 'alice', password: 'alice-password' };
+
+describe('OpenID Connect sign-in', () => {
+  let demo: DemoHarness;
+  const logs: ProblemLog[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(() => demo?.stop());
+  afterEach(() => expectNoProblems(demo, logs));
+
+  const webIdentityCalls = () => demo.devstack.stats().sts.byAction.AssumeRoleWithWebIdentity ?? 0;
+
+  it('signs in with PKCE, calls S3 and DynamoDB, survives a reload and signs out', async () => {
+    const { page, log } = await demo.openPage();
+    logs.push(log);
+    const response = await page.goto(`${demo.origin}/`);
+    expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
+    await waitForText(page, 'status', 'signed-out');
+
+    await click(page, 'sign-in-oidc');
+    await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));
+    await submitLogin(page, alice);
+    await page.waitForURL((url) => url.origin === demo.origin);
+    await waitForText(page, 'status', 'ready');
+
+    const returned = new URL(page.url());
+    expect(returned.searchParams.has('code')).toBe(false);
+    expect(returned.searchParams.has('state')).toBe(false);
+    expect(await textOf(page, 'access-key-id')).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    expect(await textOf(page, 'identity')).toContain('fedcreds-demo-web');
+    expect(await textOf(page, 'sign-in-method')).toContain('OpenID Connect');
+
+    await s3RoundTrip(page, 'oidc/hello.txt', 'Hello from alice over OIDC');
+    await dynamoRoundTrip(page, 'oidc-greeting', 'Hello from alice over OIDC');
+    // One sign-in, one credential lifetime, however many clients and calls: one STS call.
+    expect(webIdentityCalls()).toBe(1);
+
+    await page.reload();
+    await waitForText(page, 'status', 'ready');
+    await s3RoundTrip(page, 'oidc/after-reload.txt', 'Still signed in');
+    // A reload starts from the stored ID token: credentials live in memory only, so one new call.
+    expect(webIdentityCalls()).toBe(2);
+
+    await click(page, 'sign-out');
+    await waitForText(page, 'status', 'signed-out');
+    await waitForAbsent(page, 's3-panel');
+    await waitForAbsent(page, 'dynamodb-panel');
+    expect(await textOf(page, 'access-key-id')).toBe('—');
+
+    await page.reload();
+    await waitForText(page, 'status', 'signed-out');
+    await waitForAbsent(page, 's3-panel');
+    expect(webIdentityCalls()).toBe(2);
+  });
+
+  it('catches CSP violations (the watcher the other tests rely on works)', async () => {
+    const { page, log } = await demo.openPage();
+    await page.goto(`${demo.origin}/`);
+    await waitForText(page, 'status', 'signed-out');
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'body { color: red }';
+      document.head.append(style);
+    });
+    await page.waitForFunction(() => document.readyState === 'complete');
+    await expect.poll(() => log.problems.map((problem) => problem.kind)).toContain('csp-violation');
+    log.problems.length = 0;
+  });
+});

@@ -1,0 +1,58 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { click, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
+import { expectNoProblems } from './expectNoProblems.js';
+import { startDemo } from './startDemo.js';
+import type { DemoHarness } from './startDemo.js';
+import type { ProblemLog } from './watchProblems.js';
+
+/** Every credential the dev stack issues lives this long… */
+const CREDENTIAL_TTL_SECONDS = 6;
+/** …and the demo renews it this long before it expires: a new key every ~3 s. */
+const REFRESH_WINDOW_MS = 3_000;
+
+describe('credentials refreshed in real time', () => {
+  let demo: DemoHarness;
+  const logs: ProblemLog[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemo({
+      devstack: { sts: { credentialTtlSeconds: CREDENTIAL_TTL_SECONDS } },
+      env: { VITE_REFRESH_WINDOW_MS: String(REFRESH_WINDOW_MS), VITE_REFRESH_JITTER_MS: '200' },
+    });
+  });
+  afterAll(() => demo?.stop());
+  afterEach(() => expectNoProblems(demo, logs));
+
+  it('renews the access key without user action and S3 keeps working across renewals', async () => {
+    const { page, log } = await demo.openPage();
+    logs.push(log);
+    await page.goto(`${demo.origin}/`);
+    await click(page, 'sign-in-oidc');
+    await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));
+    await submitLogin(page, { username: 'bob', password: 'bob-password' });
+    await page.waitForURL((url) => url.origin === demo.origin);
+    await waitForText(page, 'status', 'ready');
+
+    const keys = [await textOf(page, 'access-key-id')];
+    await s3RoundTrip(page, 'refresh/0.txt', 'before any renewal');
+    for (let renewal = 1; renewal <= 2; renewal += 1) {
+      // Each renewal shows a new access key id; a few TTLs at most, never a click.
+      await page.waitForFunction(
+        (previous) => {
+          const key = document.querySelector('[data-testid="access-key-id"]')?.textContent;
+          return key !== undefined && key !== null && key.startsWith('ASIA') && key !== previous;
+        },
+        keys.at(-1),
+        { timeout: CREDENTIAL_TTL_SECONDS * 3_000 },
+      );
+      keys.push(await textOf(page, 'access-key-id'));
+      await s3RoundTrip(page, `refresh/${renewal}.txt`, `after renewal ${renewal}`);
+    }
+
+    expect(new Set(keys).size).toBe(3);
+    expect(Number(await textOf(page, 'refresh-count'))).toBeGreaterThanOrEqual(2);
+    expect(await textOf(page, 'status')).toMatch(/^(ready|refreshing)$/);
+    // Refreshes are proactive: no call was ever signed with expired credentials.
+    expect(demo.devstack.stats().gateway.errors).toEqual({});
+  });
+});

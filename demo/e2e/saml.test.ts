@@ -1,0 +1,76 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import {
+  click,
+  fill,
+  s3RoundTrip,
+  submitLogin,
+  textOf,
+  waitForText,
+} from './demoPage.js';
+import { expectNoProblems } from './expectNoProblems.js';
+import { startDemo } from './startDemo.js';
+import type { DemoHarness } from './startDemo.js';
+import type { ProblemLog } from './watchProblems.js';
+
+const alice = { username: 'alice', password: 'alice-password' };
+
+describe('SAML sign-in', () => {
+  let demo: DemoHarness;
+  const logs: ProblemLog[] = [];
+
+  beforeAll(async () => {
+    demo = await startDemo();
+  });
+  afterAll(() => demo?.stop());
+  afterEach(() => expectNoProblems(demo, logs));
+
+  /** From the demo to the IdP and back: returns once the role picker shows. */
+  async function signInWithSaml(page: Page) {
+    await click(page, 'sign-in-saml');
+    await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.saml));
+    await submitLogin(page, alice);
+    await page.waitForURL((url) => url.origin === demo.origin);
+    await page.locator('[data-testid="saml-role-picker"]').waitFor();
+    // The assertion was taken from the fragment and wiped from the address bar.
+    expect(new URL(page.url()).hash).toBe('');
+    expect(new URL(page.url()).pathname).toBe('/');
+  }
+
+  it('offers the assertion’s roles and signs in with the one picked', async () => {
+    const { page, log } = await demo.openPage();
+    logs.push(log);
+    await page.goto(`${demo.origin}/`);
+    await waitForText(page, 'status', 'signed-out');
+
+    await signInWithSaml(page);
+    const roles = await page.locator('[data-testid="saml-roles"] button').allTextContents();
+    expect(roles.sort()).toEqual(['fedcreds-demo-saml', 'fedcreds-demo-saml-readonly']);
+
+    await click(page, 'saml-role-fedcreds-demo-saml');
+    await waitForText(page, 'status', 'ready');
+    expect(await textOf(page, 'identity')).toContain('fedcreds-demo-saml');
+    expect(await textOf(page, 'sign-in-method')).toContain('fedcreds-demo-saml');
+    await s3RoundTrip(page, 'saml/hello.txt', 'Hello from alice over SAML');
+    expect(demo.devstack.stats().sts.byAction.AssumeRoleWithSAML).toBe(1);
+
+    // The read-only role may use the bucket but not the table.
+    await click(page, 'sign-out');
+    await waitForText(page, 'status', 'signed-out');
+    await signInWithSaml(page);
+    await click(page, 'saml-role-fedcreds-demo-saml-readonly');
+    await waitForText(page, 'status', 'ready');
+    expect(await textOf(page, 'identity')).toContain('fedcreds-demo-saml-readonly');
+    await s3RoundTrip(page, 'saml/readonly.txt', 'The bucket is allowed');
+
+    // Chromium logs the refused request itself as a console error; that one is expected.
+    const allowDenied = log.allow({
+      text: /Failed to load resource: the server responded with a status of 4\d\d/,
+      urlPrefix: demo.devstack.urls.dynamodb,
+    });
+    await fill(page, 'ddb-pk', 'saml-readonly');
+    await click(page, 'ddb-put');
+    await waitForText(page, 'ddb-error-code', /AccessDenied/);
+    allowDenied();
+  });
+});

@@ -1,0 +1,68 @@
+import type { FederatedSession, SamlRole } from '@fedcreds/core';
+import { AwsCredentialsProvider } from '@fedcreds/react';
+import { useState } from 'react';
+import { userManager } from './auth/userManager';
+import { createSamlSession } from './auth/createSamlSession';
+import type { SignInMethod } from './auth/signInMethod';
+import { config, refreshTiming } from './config';
+import { Dashboard } from './components/Dashboard';
+import { SamlRoleChooser } from './components/SamlRoleChooser';
+
+const OIDC: SignInMethod = { kind: 'oidc', label: 'OpenID Connect' };
+
+const stsClientConfig = {
+  region: config.region,
+  ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }),
+};
+
+/**
+ * One session at a time: OpenID Connect by default (the provider completes the redirect sign-in
+ * and resumes a stored one), or — once the user picked a role from a SAML response — a SAML
+ * session. Signing out of SAML comes back to the OpenID Connect side, signed out.
+ */
+export function App({ samlResponse }: { samlResponse: string | undefined }) {
+  const [pendingSamlResponse, setPendingSamlResponse] = useState(samlResponse);
+  const [saml, setSaml] = useState<{ session: FederatedSession; method: SignInMethod } | null>(
+    null,
+  );
+
+  const pickRole = (role: SamlRole) => {
+    if (pendingSamlResponse === undefined) return;
+    const roleName = role.roleArn.slice(role.roleArn.indexOf(':role/') + 6);
+    setSaml({
+      session: createSamlSession(pendingSamlResponse, role),
+      method: { kind: 'saml', label: `SAML · ${roleName}` },
+    });
+    setPendingSamlResponse(undefined);
+  };
+
+  if (saml !== null) {
+    return (
+      <AwsCredentialsProvider session={saml.session}>
+        <Dashboard method={saml.method} onSignedOut={() => setSaml(null)} />
+      </AwsCredentialsProvider>
+    );
+  }
+  if (pendingSamlResponse !== undefined) {
+    return (
+      <main>
+        <SamlRoleChooser
+          samlResponse={pendingSamlResponse}
+          onSelect={pickRole}
+          onCancel={() => setPendingSamlResponse(undefined)}
+        />
+      </main>
+    );
+  }
+  return (
+    <AwsCredentialsProvider
+      oidc={userManager}
+      roleArn={config.roleArn}
+      region={config.region}
+      clientConfig={stsClientConfig}
+      {...refreshTiming}
+    >
+      <Dashboard method={OIDC} />
+    </AwsCredentialsProvider>
+  );
+}
