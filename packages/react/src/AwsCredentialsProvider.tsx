@@ -24,7 +24,10 @@ export interface AwsCredentialsSessionProps {
  * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), …
  */
 export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> & {
-  /** An oidc-client-ts `UserManager`, or the settings to build one from (once). */
+  /**
+   * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
+   * `automaticSilentRenew: false` unless set, as the session does the renewing).
+   */
   oidc: UserManager | UserManagerSettings;
   session?: never;
   children?: ReactNode;
@@ -39,9 +42,10 @@ export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCreden
  * Given `session`, it exposes that session; given `oidc` settings (or a `UserManager`) and a
  * `roleArn`, it builds an OIDC session exactly once. It starts the session after mounting and
  * stops it on unmount (the core reference-counts both, so StrictMode's mount–unmount–mount costs
- * one session and one STS call), and completes an OIDC redirect sign-in when the address carries
- * `code`/`state` (once, removing them from the address bar). It holds no credential logic: renewal,
- * token re-acquisition and expiry are the core session's.
+ * one session and one STS call). An OIDC session completes the redirect sign-in when the address
+ * carries `code`/`state` on its first start — once, removing them from the address bar. The
+ * provider holds no credential logic: sign-in, renewal, token re-acquisition and expiry are the
+ * core session's.
  *
  * Safe to render on a server: nothing touches `window` until effects run, and hooks read the
  * `idle` snapshot there.
@@ -66,30 +70,31 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
 
   useEffect(() => {
     session.start();
-    return () => session.stop();
+    // One microtask later: StrictMode's unmount–remount runs synchronously, so its start() comes
+    // first and the count never drops to zero — no aborted first fetch, no flash back to `idle`.
+    return () => queueMicrotask(() => session.stop());
   }, [session]);
 
-  useEffect(() => {
-    // Single-flight and idempotent in the core: StrictMode's second call shares the first.
-    if (isOidcSession(session)) void session.tokenSource.completeSignIn().catch(ignore);
-  }, [session]);
-
-  return <AwsCredentialsContext.Provider value={store}>{props.children}</AwsCredentialsContext.Provider>;
+  return (
+    <AwsCredentialsContext.Provider value={store}>{props.children}</AwsCredentialsContext.Provider>
+  );
 }
 
-function buildOidcSession({ oidc, children: _children, session: _session, ...options }: AwsCredentialsOidcProps): OidcSession {
+function buildOidcSession({
+  oidc,
+  children: _children,
+  session: _session,
+  ...options
+}: AwsCredentialsOidcProps): OidcSession {
   // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.
-  const userManager = isUserManager(oidc) ? oidc : new UserManager(oidc);
+  // The session renews tokens exactly when it needs them; a second renewer would spend refresh
+  // tokens twice (see oidcTokenSource).
+  const userManager = isUserManager(oidc)
+    ? oidc
+    : new UserManager({ automaticSilentRenew: false, ...oidc });
   return createOidcSession({ ...options, userManager });
 }
 
 function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
   return typeof (oidc as Partial<UserManager>).signinRedirect === 'function';
 }
-
-function isOidcSession(session: FederatedSession): session is OidcSession {
-  return 'tokenSource' in session && typeof (session as Partial<OidcSession>).tokenSource?.completeSignIn === 'function';
-}
-
-// The core reports a failed sign-in callback through the session's snapshot and events.
-function ignore(): void {}

@@ -31,7 +31,12 @@ const roleName = (role: SamlRole): string => role.roleArn.slice(role.roleArn.ind
  * });
  * ```
  */
-export function SamlRolePicker({ assertion, onSelect, renderRole = roleName, empty = null }: SamlRolePickerProps): ReactNode {
+export function SamlRolePicker({
+  assertion,
+  onSelect,
+  renderRole = roleName,
+  empty = null,
+}: SamlRolePickerProps): ReactNode {
   const { roles, error } = useSamlRoles(assertion);
   if (error !== null) return <p role="alert">{error.message}</p>;
   if (roles.length === 0) return empty;

@@ -3,9 +3,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useCredentialsStore } from './AwsCredentialsContext.js';
 import { sameConfig } from './sameConfig.js';
 
-/** What {@link useAwsClient} needs of an SDK v3 client class. */
+/** What {@link useAwsClient} needs of an SDK v3 client class: a constructor taking its config. */
 export type AwsClientConstructor<Client extends { destroy(): void }> = new (
-  ...args: never[]
+  config: never,
 ) => Client;
 
 /**

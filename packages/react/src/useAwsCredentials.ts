@@ -56,15 +56,17 @@ export function useAwsCredentials<T>(
 ): T;
 export function useAwsCredentials<T>(
   selectorOrOptions?:
-    | ((state: AwsCredentialsState) => T)
-    | UseAwsCredentialsOptions<AwsCredentialsState>,
+    ((state: AwsCredentialsState) => T) | UseAwsCredentialsOptions<AwsCredentialsState>,
   maybeOptions?: UseAwsCredentialsOptions<T>,
 ): T | AwsCredentialsState {
   const store = useCredentialsStore('useAwsCredentials');
   const [selector, options] =
     typeof selectorOrOptions === 'function'
       ? [selectorOrOptions, maybeOptions]
-      : [selectAll as (state: AwsCredentialsState) => T, selectorOrOptions as UseAwsCredentialsOptions<T>];
+      : [
+          selectAll as (state: AwsCredentialsState) => T,
+          selectorOrOptions as UseAwsCredentialsOptions<T>,
+        ];
   if (options?.suspense === true) suspendUntilSettled(store);
   return useSyncExternalStoreWithSelector(
     store.subscribe,

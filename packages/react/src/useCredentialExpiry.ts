@@ -13,7 +13,11 @@ export interface UseCredentialExpiryOptions {
 /** What {@link useCredentialExpiry} returns. */
 export type CredentialExpiry = ExpiryCountdownSnapshot;
 
-const SERVER_EXPIRY: CredentialExpiry = Object.freeze({ msLeft: null, expiresAt: null, expired: false });
+const SERVER_EXPIRY: CredentialExpiry = Object.freeze({
+  msLeft: null,
+  expiresAt: null,
+  expired: false,
+});
 const getServerExpiry = (): CredentialExpiry => SERVER_EXPIRY;
 
 /**
@@ -30,7 +34,9 @@ const getServerExpiry = (): CredentialExpiry => SERVER_EXPIRY;
  * }
  * ```
  */
-export function useCredentialExpiry({ intervalMs }: UseCredentialExpiryOptions = {}): CredentialExpiry {
+export function useCredentialExpiry({
+  intervalMs,
+}: UseCredentialExpiryOptions = {}): CredentialExpiry {
   const { session } = useCredentialsStore('useCredentialExpiry');
   // Side-effect free until subscribed: the countdown sets its timer on subscribe, clears it on unsubscribe.
   const countdown = useMemo(

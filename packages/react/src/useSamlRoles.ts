@@ -31,7 +31,8 @@ export interface SamlRolesResult {
  */
 export function useSamlRoles(assertion: string | null | undefined): SamlRolesResult {
   return useMemo(() => {
-    if (assertion === null || assertion === undefined || assertion === '') return { roles: [], error: null };
+    if (assertion === null || assertion === undefined || assertion === '')
+      return { roles: [], error: null };
     try {
       return { roles: parseSamlRoles(assertion), error: null };
     } catch (error) {

@@ -23,8 +23,14 @@ export function useSyncExternalStoreWithSelector<Snapshot, Selection>(
     const select = (snapshot: Snapshot): Selection => {
       if (memo !== null && Object.is(memo.snapshot, snapshot)) return memo.selection;
       const next = selector(snapshot);
-      const previous = memo !== null ? memo : committed.current !== null ? { selection: committed.current.value } : null;
-      const kept = previous !== null && isEqual(previous.selection, next) ? previous.selection : next;
+      const previous =
+        memo !== null
+          ? memo
+          : committed.current !== null
+            ? { selection: committed.current.value }
+            : null;
+      const kept =
+        previous !== null && isEqual(previous.selection, next) ? previous.selection : next;
       memo = { snapshot, selection: kept };
       return kept;
     };

@@ -1,0 +1,185 @@
+// Shared by the React tests: a dev stack on 127.0.0.1, sessions over it built with the public core
+// API, and small probes that record what components render. Not a test file itself.
+import {
+  callbackTokenSource,
+  createFederatedSession,
+  WebIdentityCredentials,
+} from '@fedcreds/core';
+import type {
+  FederatedSession,
+  FederatedSessionOptions,
+  SessionCoordinator,
+  SessionSnapshot,
+  TokenSource,
+} from '@fedcreds/core';
+import { startDevstack } from '@fedcreds/devstack';
+import type { Devstack } from '@fedcreds/devstack';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { OidcClient } from 'oidc-client-ts';
+import type { OidcClientSettings } from 'oidc-client-ts';
+import { Component, useEffect } from 'react';
+import type { ReactNode } from 'react';
+
+export const WEB_ROLE = 'fedcreds-demo-web';
+export const BUCKET = 'fedcreds-demo';
+// TEMP until core accepts a missing token at construction
+const PLACEHOLDER_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
+
+export function startStack(): Promise<Devstack> {
+  return startDevstack({ ephemeralPorts: true });
+}
+
+/** A web-identity session over the stack's STS, its ID tokens minted by the stack's IdP. */
+export function webIdentitySession(
+  devstack: Devstack,
+  {
+    params,
+    ...options
+  }: Partial<Omit<FederatedSessionOptions, 'credentials'>> & {
+    tokenSource?: TokenSource;
+    /** STS parameters besides `RoleArn` and the token, e.g. `DurationSeconds`. */
+    params?: { DurationSeconds?: number };
+  } = {},
+): FederatedSession {
+  return createFederatedSession({
+    credentials: new WebIdentityCredentials(
+      // The session writes a fresh token here before every STS call.
+      {
+        RoleArn: devstack.roleArn(WEB_ROLE),
+        WebIdentityToken: PLACEHOLDER_JWT,
+        RoleSessionName: 'alice',
+        ...params,
+      },
+      { endpoint: devstack.urls.sts, region: devstack.config.region, maxAttempts: 1 },
+    ),
+    tokenSource: callbackTokenSource(() => devstack.oidc.mintIdToken({ sub: 'alice' })),
+    environment: null,
+    ...options,
+  });
+}
+
+/** STS calls of one action so far. */
+export function stsCalls(devstack: Devstack, action = 'AssumeRoleWithWebIdentity'): number {
+  return devstack.stats().sts.byAction[action] ?? 0;
+}
+
+/** Resolves with the first snapshot that satisfies `predicate` (now or later). */
+export function until(
+  session: FederatedSession,
+  predicate: (snapshot: SessionSnapshot) => boolean,
+): Promise<SessionSnapshot> {
+  return new Promise((resolve) => {
+    const first = session.getSnapshot();
+    if (predicate(first)) return resolve(first);
+    const unsubscribe = session.subscribe(() => {
+      const snapshot = session.getSnapshot();
+      if (!predicate(snapshot)) return;
+      unsubscribe();
+      resolve(snapshot);
+    });
+  });
+}
+
+export const untilStatus = (session: FederatedSession, status: SessionSnapshot['status']) =>
+  until(session, (snapshot) => snapshot.status === status);
+
+/**
+ * Counts a component's committed renders (a dependency-less effect runs once per commit; StrictMode
+ * runs it twice on mount only) and its render calls (StrictMode calls each render twice).
+ */
+export class RenderLog {
+  readonly commits = new Map<string, number>();
+  readonly calls = new Map<string, number>();
+  readonly values = new Map<string, unknown[]>();
+
+  commitsOf(name: string): number {
+    return this.commits.get(name) ?? 0;
+  }
+  callsOf(name: string): number {
+    return this.calls.get(name) ?? 0;
+  }
+  valuesOf(name: string): unknown[] {
+    return this.values.get(name) ?? [];
+  }
+  /** Commits of every name since `before` (a {@link RenderLog.snapshot}). */
+  commitsSince(before: Map<string, number>): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const [name, count] of this.commits) result[name] = count - (before.get(name) ?? 0);
+    return result;
+  }
+  snapshot(): Map<string, number> {
+    return new Map(this.commits);
+  }
+}
+
+/** Records a component's renders and, per commit, `value` in `log`. */
+export function useRenderLog(log: RenderLog, name: string, value?: unknown): void {
+  log.calls.set(name, log.callsOf(name) + 1);
+  useEffect(() => {
+    log.commits.set(name, log.commitsOf(name) + 1);
+    const values = log.values.get(name) ?? [];
+    log.values.set(name, values);
+    if (values.length === 0 || !Object.is(values[values.length - 1], value)) values.push(value);
+  });
+}
+
+/** Renders `fallback(error)` for anything thrown below it. */
+export class ErrorBoundary extends Component<
+  { fallback: (error: unknown) => ReactNode; children?: ReactNode },
+  { error: unknown }
+> {
+  override state: { error: unknown } = { error: undefined };
+  static getDerivedStateFromError(error: unknown) {
+    return { error };
+  }
+  override render() {
+    return this.state.error === undefined
+      ? this.props.children
+      : this.props.fallback(this.state.error);
+  }
+}
+
+/**
+ * Two sessions joined like two tabs of one origin: what one obtains, the other adopts (the seam
+ * the core's cross-tab coordination plugs into). Refreshes run directly.
+ */
+export function linkedTabs(): { coordinator(): SessionCoordinator } {
+  const peers = new Set<Parameters<SessionCoordinator['attach']>[0]>();
+  return {
+    coordinator() {
+      let self: Parameters<SessionCoordinator['attach']>[0] | undefined;
+      return {
+        attach(peer) {
+          self = peer;
+          peers.add(peer);
+          return () => void peers.delete(peer);
+        },
+        runRefresh: (refresh) => refresh(),
+        publish(message) {
+          for (const peer of peers) if (peer !== self) peer.receive(message);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Does what a user does after `signinRedirect()`: starts an authorization request (its state
+ * stored where the app's UserManager will look for it), signs in at the stack's IdP with a
+ * password, and returns the redirect back to the app, carrying `code` and `state`.
+ */
+export async function signInAtIdp(
+  settings: OidcClientSettings,
+  user = { username: 'alice', password: 'alice-password' },
+): Promise<string> {
+  const request = await new OidcClient(settings).createSigninRequest({});
+  const script = join(import.meta.dirname, 'scriptedLogin.ts');
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', script, request.url, user.username, user.password],
+    { cwd: import.meta.dirname },
+  );
+  return stdout;
+}

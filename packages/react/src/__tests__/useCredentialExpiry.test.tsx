@@ -1,0 +1,117 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import { AwsCredentialsProvider, useAwsCredentials, useCredentialExpiry } from '@fedcreds/react';
+import type { Devstack } from '@fedcreds/devstack';
+import { StrictMode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RenderLog, startStack, untilStatus, useRenderLog, webIdentitySession } from './harness.js';
+
+let devstack: Devstack;
+beforeAll(async () => {
+  devstack = await startStack();
+});
+afterAll(async () => {
+  await devstack?.stop();
+});
+afterEach(() => {
+  cleanup();
+  vi.useRealTimers();
+});
+
+const fakeTime = () =>
+  vi.useFakeTimers({
+    now: Date.now(),
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
+
+describe('useCredentialExpiry', () => {
+  it('ticks every intervalMs, re-rendering only the component that uses it', async () => {
+    fakeTime();
+    const session = webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
+    const log = new RenderLog();
+    function Countdown() {
+      const { msLeft, expired } = useCredentialExpiry({ intervalMs: 1000 });
+      useRenderLog(log, 'countdown', msLeft);
+      return (
+        <p data-testid="countdown">
+          {msLeft === null ? '–' : `${Math.ceil(msLeft / 1000)} s${expired ? ' (expired)' : ''}`}
+        </p>
+      );
+    }
+    function Sibling() {
+      useRenderLog(
+        log,
+        'sibling',
+        useAwsCredentials((state) => state.status),
+      );
+      return null;
+    }
+    function Layout() {
+      useRenderLog(log, 'layout');
+      return (
+        <>
+          <Sibling />
+          <Countdown />
+        </>
+      );
+    }
+    render(
+      <StrictMode>
+        <AwsCredentialsProvider session={session}>
+          <Layout />
+        </AwsCredentialsProvider>
+      </StrictMode>,
+    );
+    const ready = await act(() => untilStatus(session, 'ready'));
+    const expiresAtMs = (ready.expiresAt as Date).getTime();
+    expect(screen.getByTestId('countdown').textContent).toBe(
+      `${Math.ceil((expiresAtMs - Date.now()) / 1000)} s`,
+    );
+    const before = log.snapshot();
+    const shown = log.valuesOf('countdown').length;
+
+    await act(() => vi.advanceTimersByTimeAsync(3000));
+
+    expect(log.commitsSince(before)).toEqual({ countdown: 3, sibling: 0, layout: 0 });
+    const ticks = log.valuesOf('countdown').slice(shown) as number[];
+    expect(ticks).toHaveLength(3);
+    expect(ticks[0]! - ticks[2]!).toBe(2000);
+  });
+
+  it('reports expired and stops ticking once the credentials have expired', async () => {
+    fakeTime();
+    const session = webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
+    const log = new RenderLog();
+    function Countdown() {
+      const { msLeft, expired } = useCredentialExpiry({ intervalMs: 60_000 });
+      useRenderLog(log, 'countdown', expired);
+      return <p data-testid="countdown">{expired ? 'expired' : msLeft}</p>;
+    }
+    render(
+      <AwsCredentialsProvider session={session}>
+        <Countdown />
+      </AwsCredentialsProvider>,
+    );
+    await act(() => untilStatus(session, 'ready'));
+    // Nobody refreshes: the session is stopped, only the countdown runs.
+    session.stop();
+    await act(() => vi.advanceTimersByTimeAsync(900_000));
+    expect(screen.getByTestId('countdown').textContent).toBe('expired');
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('renders no time left without credentials', () => {
+    const session = webIdentitySession(devstack);
+    function Countdown() {
+      const { msLeft, expiresAt, expired } = useCredentialExpiry();
+      return <p data-testid="countdown">{JSON.stringify({ msLeft, expiresAt, expired })}</p>;
+    }
+    render(
+      <AwsCredentialsProvider session={session}>
+        <Countdown />
+      </AwsCredentialsProvider>,
+    );
+    expect(screen.getByTestId('countdown').textContent).toBe(
+      '{"msLeft":null,"expiresAt":null,"expired":false}',
+    );
+  });
+});
