@@ -168,6 +168,10 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
   const shape: SdkErrorShape =
     typeof err === 'object' && err !== null ? (err as SdkErrorShape) : {};
   const name = typeof shape.name === 'string' ? shape.name : '';
+  // Read before scrubbing, which drops the raw HTTP response.
+  const statusCode = shape.$metadata?.httpStatusCode ?? shape.$response?.statusCode;
+  const requestId = shape.$metadata?.requestId;
+  const answered = statusCode !== undefined || '$fault' in shape;
   const cause = scrubCause(err, scrub);
 
   if (name === 'AbortError' || options.signal?.aborted) {
@@ -180,10 +184,9 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
     return new AbortedError(`${subject} was aborted by its caller.`, { cause });
   }
 
-  const metadata = shape.$metadata;
-  if (metadata !== undefined && typeof metadata === 'object') {
+  // The SDK puts `$metadata` on network errors too; only an answer has an HTTP status.
+  if (answered) {
     const wireCode = stringOr(shape.Code, stringOr(shape.Error?.Code, name || 'Unknown'));
-    const statusCode = metadata.httpStatusCode ?? shape.$response?.statusCode;
     const classification =
       BY_NAME[wireCode] ??
       BY_NAME[name] ??
@@ -201,7 +204,7 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
       classification.code,
       `${subject} failed with ${wireCode}${detail}: ${classification.advice}.`,
       classification.retryable,
-      { wireCode, requestId: metadata.requestId, statusCode, cause },
+      { wireCode, requestId, statusCode, cause },
     );
   }
 
@@ -217,9 +220,7 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
   if (isNetworkFailure(err)) {
     return new NetworkError(
       `${subject} got no answer (network error); check the STS endpoint and connectivity, then try again`,
-      {
-        cause,
-      },
+      { cause },
     );
   }
   const message = typeof shape.message === 'string' ? scrub(shape.message) : String(err);
@@ -259,26 +260,39 @@ function isNetworkFailure(err: unknown): boolean {
   return false;
 }
 
-/** The cause to keep: the original error, with any echoed secret cut out of its texts. */
+const RAW_EXCHANGE_KEYS = new Set([
+  '$response',
+  '$responseBodyText',
+  'request',
+  'response',
+  'config',
+]);
+
+/**
+ * The cause to keep: a copy of the original error (same prototype, so `instanceof` still works)
+ * without the raw HTTP exchange — which holds the request's headers, a master session token among
+ * them — and with any echoed secret cut out of its texts.
+ */
 function scrubCause(err: unknown, scrub: (text: string) => string): unknown {
   if (typeof err !== 'object' || err === null) return err;
-  try {
-    scrubStrings(err, scrub);
-    const nested = (err as { Error?: unknown }).Error;
-    if (typeof nested === 'object' && nested !== null) scrubStrings(nested, scrub);
-  } catch {
-    // A frozen error cannot be scrubbed; dropping it is safer than keeping an echoed secret.
-    return undefined;
+  const copy = Object.create(Object.getPrototypeOf(err) as object | null) as Record<
+    string,
+    unknown
+  >;
+  for (const [key, descriptor] of Object.entries(Object.getOwnPropertyDescriptors(err))) {
+    if (RAW_EXCHANGE_KEYS.has(key)) continue;
+    if (typeof descriptor.value === 'string') descriptor.value = scrub(descriptor.value);
+    else if (key === 'Error' && typeof descriptor.value === 'object' && descriptor.value !== null) {
+      descriptor.value = scrubStrings({ ...(descriptor.value as object) }, scrub);
+    }
+    Object.defineProperty(copy, key, descriptor);
   }
-  return err;
+  return copy;
 }
 
-function scrubStrings(target: object, scrub: (text: string) => string): void {
-  // `stack` repeats the message, so own non-enumerable strings are scrubbed too.
-  for (const key of Object.getOwnPropertyNames(target)) {
-    const value: unknown = (target as Record<string, unknown>)[key];
-    if (typeof value !== 'string') continue;
-    const scrubbed = scrub(value);
-    if (scrubbed !== value) (target as Record<string, unknown>)[key] = scrubbed;
+function scrubStrings<T extends object>(target: T, scrub: (text: string) => string): T {
+  for (const [key, value] of Object.entries(target)) {
+    if (typeof value === 'string') (target as Record<string, unknown>)[key] = scrub(value);
   }
+  return target;
 }

@@ -98,6 +98,8 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   readonly masterCredentials: MasterCredentials;
   /** Supplies MFA codes when `params.SerialNumber` is set. */
   tokenCodeFn: TokenCodeFn | null;
+  /** The master credentials last used, so an echo of them can be cut out of error messages. */
+  #lastMaster: AwsCredentialIdentity | undefined;
 
   /**
    * @throws {@link MissingCredentialsError} without `masterCredentials`.
@@ -145,6 +147,11 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     this.validate(this.params);
   }
 
+  protected override secrets(params: ChainableTemporaryCredentialsParams): (string | undefined)[] {
+    const master = this.#lastMaster;
+    return [...super.secrets(params), master?.secretAccessKey, master?.sessionToken];
+  }
+
   protected override get operation(): string {
     return this.params.RoleArn ? 'AssumeRole' : 'GetSessionToken';
   }
@@ -167,6 +174,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     { signal }: CredentialsCallOptions,
   ): Promise<ChainableOutput> {
     const master = await this.#masterIdentity(signal);
+    this.#lastMaster = master;
     // A provider's credentials are known to be temporary only once it has answered.
     if (master.sessionToken) this.validate(params, true);
     const input = { ...params };

@@ -56,7 +56,13 @@ export abstract class StsCredentials<
   /** Values to cut out of error messages should the server echo them. */
   protected secrets(params: P): (string | undefined)[] {
     const p = params as { WebIdentityToken?: string; SAMLAssertion?: string; TokenCode?: string };
-    return [p.WebIdentityToken, p.SAMLAssertion, p.TokenCode];
+    return [
+      p.WebIdentityToken,
+      p.SAMLAssertion,
+      p.TokenCode,
+      this.secretAccessKey,
+      this.sessionToken,
+    ];
   }
 
   protected override async load(options: CredentialsCallOptions): Promise<LoadedCredentials> {
