@@ -44,16 +44,9 @@ export async function runDevstackCli(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  let devstack: Devstack;
-  try {
-    devstack = await startDevstack(options);
-  } catch (err) {
-    process.stderr.write(`fedcreds-devstack: could not start: ${(err as Error).message}\n`);
-    process.exitCode = 1;
-    return;
-  }
-  process.stdout.write(describeDevstack(devstack));
-
+  // Listen before starting: a signal with no listener kills Node outright, leaving the temporary
+  // S3 directory behind, and whoever waits for "Ready." may signal the moment it appears.
+  const starting = startDevstack(options);
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) {
@@ -62,19 +55,33 @@ export async function runDevstackCli(argv: readonly string[]): Promise<void> {
     }
     stopping = true;
     process.stdout.write(`\n${signal}: stopping the devstack…\n`);
-    devstack.stop().then(
-      () => {
-        process.stdout.write('Stopped.\n');
-        process.exit(0);
-      },
-      (err: unknown) => {
-        process.stderr.write(`fedcreds-devstack: stop failed: ${(err as Error).message}\n`);
-        process.exit(1);
-      },
-    );
+    starting
+      .then((devstack) => devstack.stop())
+      .then(
+        () => {
+          process.stdout.write('Stopped.\n');
+          process.exit(0);
+        },
+        (err: unknown) => {
+          process.stderr.write(`fedcreds-devstack: stop failed: ${(err as Error).message}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+
+  let devstack: Devstack;
+  try {
+    devstack = await starting;
+  } catch (err) {
+    process.off('SIGINT', shutdown);
+    process.off('SIGTERM', shutdown);
+    process.stderr.write(`fedcreds-devstack: could not start: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (!stopping) process.stdout.write(describeDevstack(devstack));
 }
 
 async function parseCliArgs(argv: readonly string[]): Promise<StartDevstackOptions | 'help'> {
