@@ -1,13 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {
-  click,
-  fill,
-  s3RoundTrip,
-  submitLogin,
-  textOf,
-  waitForText,
-} from './demoPage.js';
+import { click, fill, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
 import { expectNoProblems } from './expectNoProblems.js';
 import { startDemo } from './startDemo.js';
 import type { DemoHarness } from './startDemo.js';

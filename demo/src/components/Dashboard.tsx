@@ -14,7 +14,13 @@ const selectStatus = (state: { status: string }) => state.status;
  * The page under a session: sign-in choices while signed out, the credentials, and the S3 and
  * DynamoDB panels once there are credentials to call them with.
  */
-export function Dashboard({ method, onSignedOut }: { method: SignInMethod; onSignedOut?: () => void }) {
+export function Dashboard({
+  method,
+  onSignedOut,
+}: {
+  method: SignInMethod;
+  onSignedOut?: () => void;
+}) {
   const status = useAwsCredentials(selectStatus);
   const { signIn } = useAwsCredentials();
   const signedOut = status === 'signed-out';
@@ -33,7 +39,11 @@ export function Dashboard({ method, onSignedOut }: { method: SignInMethod; onSig
         {(signedOut || status === 'reauth-required') && <SignInPanel onOidcSignIn={oidcSignIn} />}
         <CredentialsPanel />
         <RequireAwsCredentials
-          fallback={<p className="muted" data-testid="waiting">Waiting for credentials…</p>}
+          fallback={
+            <p className="muted" data-testid="waiting">
+              Waiting for credentials…
+            </p>
+          }
           errorFallback={null}
         >
           <S3Panel />

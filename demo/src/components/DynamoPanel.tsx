@@ -31,7 +31,11 @@ export function DynamoPanel() {
   const get = () =>
     run(async () => {
       const result = await dynamodb.send(
-        new GetItemCommand({ TableName: config.table, Key: { pk: { S: pk } }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: config.table,
+          Key: { pk: { S: pk } },
+          ConsistentRead: true,
+        }),
       );
       setItem(result.Item ? { pk, message: result.Item.message?.S } : null);
       setFetched(true);

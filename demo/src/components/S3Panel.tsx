@@ -1,4 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { useAwsClient } from '@fedcreds/react';
 import { useState } from 'react';
 import { config } from '../config';
@@ -22,7 +27,12 @@ export function S3Panel() {
   const put = () =>
     run(async () => {
       await s3.send(
-        new PutObjectCommand({ Bucket: config.bucket, Key: key, Body: body, ContentType: 'text/plain' }),
+        new PutObjectCommand({
+          Bucket: config.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'text/plain',
+        }),
       );
       setLastPut(key);
     });
@@ -41,11 +51,16 @@ export function S3Panel() {
     <section className="panel" data-testid="s3-panel">
       <h2>S3 · {config.bucket}</h2>
       <label>
-        Key <input data-testid="s3-key" value={key} onChange={(event) => setKey(event.target.value)} />
+        Key{' '}
+        <input data-testid="s3-key" value={key} onChange={(event) => setKey(event.target.value)} />
       </label>
       <label>
         Text{' '}
-        <input data-testid="s3-body" value={body} onChange={(event) => setBody(event.target.value)} />
+        <input
+          data-testid="s3-body"
+          value={body}
+          onChange={(event) => setBody(event.target.value)}
+        />
       </label>
       <div className="actions">
         <button data-testid="s3-put" disabled={busy} onClick={() => void put()}>

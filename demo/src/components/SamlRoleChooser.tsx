@@ -21,7 +21,9 @@ export function SamlRoleChooser({
         <SamlRolePicker
           assertion={samlResponse}
           onSelect={onSelect}
-          renderRole={(role) => <span data-testid={`saml-role-${roleName(role)}`}>{roleName(role)}</span>}
+          renderRole={(role) => (
+            <span data-testid={`saml-role-${roleName(role)}`}>{roleName(role)}</span>
+          )}
           empty={<p data-testid="saml-no-roles">The SAML response offers no role.</p>}
         />
       </div>

@@ -6,8 +6,8 @@ export function SignInPanel({ onOidcSignIn }: { onOidcSignIn: () => void }) {
     <section className="panel" data-testid="sign-in-panel">
       <h2>Sign in</h2>
       <p>
-        Sign in at an identity provider; fedcreds turns the login into temporary AWS credentials
-        and keeps them fresh.
+        Sign in at an identity provider; fedcreds turns the login into temporary AWS credentials and
+        keeps them fresh.
       </p>
       <div className="actions">
         <button data-testid="sign-in-oidc" onClick={onOidcSignIn}>

@@ -9,7 +9,10 @@ export function useRefreshCount(accessKeyId: string | undefined): number {
   if (accessKeyId !== seen.accessKeyId) {
     const renewed = seen.accessKeyId !== undefined && accessKeyId !== undefined;
     // React's "adjust state while rendering" pattern: no effect, no extra commit.
-    setSeen({ accessKeyId: accessKeyId ?? seen.accessKeyId, count: seen.count + (renewed ? 1 : 0) });
+    setSeen({
+      accessKeyId: accessKeyId ?? seen.accessKeyId,
+      count: seen.count + (renewed ? 1 : 0),
+    });
   }
   return seen.count;
 }
