@@ -394,6 +394,18 @@ describe('startGateway', () => {
       expect(dynamoResponse.status).toBe(200);
       expect(dynamoResponse.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
       expect(dynamoResponse.headers.get('x-amzn-requestid')).toBeTruthy();
+      const foreignDynamo = await signedFetch(keys, 'dynamodb', {
+        method: 'POST',
+        path: '/',
+        headers: {
+          origin: 'http://evil.test',
+          'content-type': 'application/x-amz-json-1.0',
+          'x-amz-target': 'DynamoDB_20120810.ListTables',
+        },
+        body: '{}',
+      });
+      expect(foreignDynamo.status).toBe(200);
+      expect(foreignDynamo.headers.get('access-control-allow-origin')).toBeNull();
 
       const errorResponse = await fetch(`${gateway.url}/${BUCKET}/x`, {
         headers: { origin: DEMO_ORIGIN },
