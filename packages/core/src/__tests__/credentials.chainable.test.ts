@@ -1,0 +1,350 @@
+/**
+ * What only ChainableTemporaryCredentials does: refresh through master credentials of any depth,
+ * the role-chaining cap, MFA through tokenCodeFn, and requests signed (SigV4, checked by the
+ * devstack STS) with the master's current keys.
+ */
+import { inspect } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  ChainableTemporaryCredentials,
+  Credentials,
+  InvalidParameterError,
+  MfaError,
+  MissingCredentialsError,
+  StsError,
+  WebIdentityCredentials,
+  type TokenCodeCallback,
+} from '@fedcreds/core';
+import { defaultDevstackConfig } from '@fedcreds/devstack';
+import { startCredentialsStack, type CredentialsStack } from './fixtures/credentialsStack.js';
+
+let stack: CredentialsStack;
+beforeAll(async () => {
+  // A third level, assumable only from the chained role: web identity → chained → level3.
+  stack = await startCredentialsStack({
+    roles: [
+      ...defaultDevstackConfig().roles,
+      {
+        name: 'fedcreds-test-level3',
+        maxSessionDurationSeconds: 3600,
+        assumableBy: ['fedcreds-demo-chained'],
+      },
+    ],
+  });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  stack.sts.faults.clear();
+});
+
+const byAccessKey = (key: string) => stack.sts.stats().byAccessKey[key] ?? 0;
+
+async function webIdentity(): Promise<WebIdentityCredentials> {
+  return new WebIdentityCredentials(
+    {
+      RoleArn: stack.roleArn('fedcreds-demo-web'),
+      WebIdentityToken: await stack.oidc.mintIdToken({ sub: 'alice' }),
+    },
+    stack.stsConfig,
+  );
+}
+
+const ciUser = () => new Credentials(stack.ciUser.accessKeyId, stack.ciUser.secretAccessKey);
+
+describe('ChainableTemporaryCredentials', () => {
+  it('needs masterCredentials, and says what to pass', () => {
+    const attempt = () =>
+      new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+      });
+    expect(attempt).toThrow(MissingCredentialsError);
+    expect(attempt).toThrow(/pass masterCredentials/);
+  });
+
+  it('assumes the role with RoleSessionName "temporary-credentials" by default, signed by the master key', async () => {
+    const creds = new ChainableTemporaryCredentials({
+      params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+      masterCredentials: ciUser(),
+      stsConfig: stack.stsConfig,
+    });
+    const before = byAccessKey(stack.ciUser.accessKeyId);
+    await creds.getPromise();
+    expect(creds.data?.AssumedRoleUser?.Arn).toMatch(
+      /:assumed-role\/fedcreds-demo-chained\/temporary-credentials$/,
+    );
+    expect(byAccessKey(stack.ciUser.accessKeyId)).toBe(before + 1);
+  });
+
+  it('is refused by STS when the master secret is wrong (the server checks the signature)', async () => {
+    const creds = new ChainableTemporaryCredentials({
+      params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+      masterCredentials: new Credentials(stack.ciUser.accessKeyId, 'not-the-right-secret'),
+      stsConfig: stack.stsConfig,
+    });
+    await expect(creds.getPromise()).rejects.toMatchObject({
+      code: 'ERR_STS_INVALID_CLIENT',
+      wireCode: 'SignatureDoesNotMatch',
+    });
+  });
+
+  it('exposes the STS client as service, configured by stsConfig (region defaults to us-east-1)', async () => {
+    const creds = new ChainableTemporaryCredentials({
+      masterCredentials: ciUser(),
+      stsConfig: { ...stack.stsConfig, region: 'eu-west-3' },
+    });
+    expect(await creds.service.config.region()).toBe('eu-west-3');
+    const defaults = new ChainableTemporaryCredentials({ masterCredentials: ciUser() });
+    expect(await defaults.service.config.region()).toBe('us-east-1');
+    const web = new WebIdentityCredentials({
+      RoleArn: stack.roleArn('fedcreds-demo-web'),
+      WebIdentityToken: await stack.oidc.mintIdToken({ sub: 'alice' }),
+    });
+    expect(await web.service.config.region()).toBe('us-east-1');
+  });
+
+  describe('chains', () => {
+    it('role A from role B from a web identity keeps refreshing: each level refreshes its master first', async () => {
+      const web = await webIdentity();
+      const chained = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+        masterCredentials: web,
+        stsConfig: stack.stsConfig,
+      });
+      const level3 = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-test-level3') },
+        masterCredentials: chained,
+        stsConfig: stack.stsConfig,
+      });
+      const webCalls = () => stack.stsCalls('AssumeRoleWithWebIdentity');
+      const assumeCalls = () => stack.stsCalls('AssumeRole');
+      const [web0, assume0] = [webCalls(), assumeCalls()];
+
+      await level3.getPromise();
+      expect([webCalls() - web0, assumeCalls() - assume0]).toEqual([1, 2]);
+      expect(level3.data?.AssumedRoleUser?.Arn).toContain('fedcreds-test-level3');
+      // Each AssumeRole was signed with the keys of the level below.
+      expect(byAccessKey(web.accessKeyId)).toBe(1);
+      expect(byAccessKey(chained.accessKeyId)).toBe(1);
+
+      // An hour later every level is inside its expiry window: one get() renews the whole chain.
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const latest = Math.max(...[web, chained, level3].map((c) => c.expireTime!.getTime()));
+      vi.setSystemTime(latest - 5_000);
+      expect([web, chained, level3].map((c) => c.needsRefresh())).toEqual([true, true, true]);
+      const oldKeys = [web, chained, level3].map((c) => c.accessKeyId);
+      await level3.getPromise();
+      expect([webCalls() - web0, assumeCalls() - assume0]).toEqual([2, 4]);
+      expect([web, chained, level3].map((c) => c.accessKeyId)).not.toEqual(
+        expect.arrayContaining(oldKeys),
+      );
+      expect(byAccessKey(chained.accessKeyId)).toBe(1);
+    });
+
+    it('refreshes a master only when it needs it', async () => {
+      const web = await webIdentity();
+      const chained = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+        masterCredentials: web,
+        stsConfig: stack.stsConfig,
+      });
+      await chained.getPromise();
+      const webBefore = stack.stsCalls('AssumeRoleWithWebIdentity');
+      await chained.refreshPromise();
+      expect(stack.stsCalls('AssumeRoleWithWebIdentity')).toBe(webBefore);
+      web.expired = true;
+      await chained.refreshPromise();
+      expect(stack.stsCalls('AssumeRoleWithWebIdentity')).toBe(webBefore + 1);
+    });
+
+    it("signs with the master's current keys, even when the master was refreshed in between", async () => {
+      const web = await webIdentity();
+      const chained = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+        masterCredentials: web,
+        stsConfig: stack.stsConfig,
+      });
+      await chained.getPromise();
+      const firstKey = web.accessKeyId;
+      await web.refreshPromise();
+      expect(web.accessKeyId).not.toBe(firstKey);
+      await chained.refreshPromise();
+      expect(byAccessKey(web.accessKeyId)).toBe(1);
+      expect(byAccessKey(firstKey)).toBe(1);
+    });
+
+    it('accepts an SDK v3 provider as master and asks it on every refresh', async () => {
+      const web = await webIdentity();
+      const provider = vi.fn(() => web.getPromise());
+      const chained = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+        masterCredentials: provider,
+        stsConfig: stack.stsConfig,
+      });
+      await chained.getPromise();
+      await chained.refreshPromise();
+      expect(chained.data?.AssumedRoleUser?.Arn).toContain('fedcreds-demo-chained');
+      expect(provider.mock.calls.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it('keeps the master session token out of errors (the raw HTTP exchange is dropped)', async () => {
+      const web = await webIdentity();
+      const chained = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+        masterCredentials: web,
+        stsConfig: stack.stsConfig,
+      });
+      stack.sts.faults.failNext({ action: 'AssumeRole', code: 'AccessDenied' });
+      const err = await chained.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StsError);
+      expect(web.sessionToken).toBeTruthy();
+      const printed = inspect(err, { depth: Infinity, showHidden: true });
+      expect(printed).not.toContain(web.sessionToken);
+      expect(printed).not.toContain(web.secretAccessKey);
+    });
+  });
+
+  describe('the role-chaining cap', () => {
+    it('rejects DurationSeconds > 3600 at construction when the master is temporary', async () => {
+      for (const masterCredentials of [
+        await webIdentity(),
+        new Credentials({
+          accessKeyId: 'ASIAEXAMPLE',
+          secretAccessKey: 's',
+          sessionToken: 'token',
+        }),
+      ]) {
+        const attempt = () =>
+          new ChainableTemporaryCredentials({
+            params: { RoleArn: stack.roleArn('fedcreds-demo-chained'), DurationSeconds: 3601 },
+            masterCredentials,
+            stsConfig: stack.stsConfig,
+          });
+        expect(attempt).toThrow(InvalidParameterError);
+        expect(attempt).toThrow('role chaining caps sessions at 3600 seconds');
+      }
+    });
+
+    it('rejects it before the AssumeRole request when a provider turns out to give temporary credentials', async () => {
+      const web = await webIdentity();
+      await web.getPromise();
+      const creds = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained'), DurationSeconds: 7200 },
+        masterCredentials: () => web.getPromise(),
+        stsConfig: stack.stsConfig,
+      });
+      const before = stack.stsCalls('AssumeRole');
+      const err = await creds.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidParameterError);
+      expect((err as InvalidParameterError).parameter).toBe('DurationSeconds');
+      expect(stack.stsCalls('AssumeRole')).toBe(before);
+    });
+
+    it('allows up to 43200 seconds from long-term master keys', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const creds = new ChainableTemporaryCredentials({
+        params: { RoleArn: stack.roleArn('fedcreds-demo-chained'), DurationSeconds: 7200 },
+        masterCredentials: ciUser(),
+        stsConfig: stack.stsConfig,
+      });
+      await creds.getPromise();
+      expect(creds.expireTime!.getTime() - Date.now()).toBeGreaterThan(3600_000);
+    });
+  });
+
+  describe('MFA', () => {
+    const mfaParams = () => ({
+      RoleArn: stack.roleArn('fedcreds-demo-mfa'),
+      SerialNumber: stack.ciUser.mfaSerial,
+    });
+
+    it('SerialNumber without tokenCodeFn is an error at construction', () => {
+      const attempt = () =>
+        new ChainableTemporaryCredentials({ params: mfaParams(), masterCredentials: ciUser() });
+      expect(attempt).toThrow(InvalidParameterError);
+      try {
+        attempt();
+      } catch (err) {
+        expect((err as InvalidParameterError).parameter).toBe('tokenCodeFn');
+      }
+    });
+
+    it('asks a callback-style tokenCodeFn once per refresh, however many callers wait', async () => {
+      const asked: string[] = [];
+      const tokenCodeFn = (serial: string, callback: TokenCodeCallback) => {
+        asked.push(serial);
+        setTimeout(() => callback(null, stack.ciUser.mfaCode), 10);
+      };
+      const creds = new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn,
+        stsConfig: stack.stsConfig,
+      });
+      const before = stack.stsCalls('AssumeRole');
+      await Promise.all([creds.getPromise(), creds.getPromise(), creds.refreshPromise()]);
+      expect(asked).toEqual([stack.ciUser.mfaSerial]);
+      expect(stack.stsCalls('AssumeRole')).toBe(before + 1);
+      expect(creds.data?.AssumedRoleUser?.Arn).toContain('fedcreds-demo-mfa');
+      await creds.refreshPromise();
+      expect(asked).toHaveLength(2);
+    });
+
+    it('accepts a promise-returning tokenCodeFn', async () => {
+      const creds = new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn: () => Promise.resolve(stack.ciUser.mfaCode),
+        stsConfig: stack.stsConfig,
+      });
+      await expect(creds.getPromise()).resolves.toMatchObject({
+        accessKeyId: expect.stringMatching(/^ASIA/),
+      });
+    });
+
+    it('wraps a tokenCodeFn failure in MfaError, makes no request, and asks again next time', async () => {
+      const failure = new Error('user cancelled');
+      let attempts = 0;
+      const creds = new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn: (_serial, callback) => {
+          attempts += 1;
+          if (attempts === 1) callback(failure);
+          else callback(null, stack.ciUser.mfaCode);
+        },
+        stsConfig: stack.stsConfig,
+      });
+      const before = stack.stsCalls('AssumeRole');
+      const err = await creds.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MfaError);
+      expect(err).toMatchObject({
+        code: 'ERR_MFA',
+        serialNumber: stack.ciUser.mfaSerial,
+        cause: failure,
+      });
+      expect(stack.stsCalls('AssumeRole')).toBe(before);
+      await expect(creds.getPromise()).resolves.toBeDefined();
+      expect(attempts).toBe(2);
+    });
+
+    it('turns a code that is not six digits into MfaError, and a wrong code into STS AccessDenied', async () => {
+      const bad = new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn: () => Promise.resolve('12ab'),
+        stsConfig: stack.stsConfig,
+      });
+      await expect(bad.getPromise()).rejects.toBeInstanceOf(MfaError);
+      const wrong = new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn: () => Promise.resolve('000000'),
+        stsConfig: stack.stsConfig,
+      });
+      await expect(wrong.getPromise()).rejects.toMatchObject({ code: 'ERR_STS_ACCESS_DENIED' });
+    });
+  });
+});
