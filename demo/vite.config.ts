@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
-import { CONTENT_SECURITY_POLICY } from './scripts/csp';
+import { CONTENT_SECURITY_POLICY } from './scripts/csp.js';
 
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
