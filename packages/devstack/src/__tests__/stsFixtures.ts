@@ -89,12 +89,17 @@ export interface StsHarness {
 
 export async function startStsHarness(
   options: DevstackOptions = {},
-  deps: { oidcIssuer?: string; samlSigningCertPem?: string; logFile?: string } = {},
+  deps: {
+    oidcIssuer?: string;
+    samlSigningCertPem?: string;
+    logFile?: string;
+    clock?: TestClock;
+  } = {},
 ): Promise<StsHarness> {
   const config = resolveDevstackConfig(options);
-  const clock = testClock();
+  const { clock = testClock(), ...stsDeps } = deps;
   const store = new CredentialStore(config, clock.now);
-  const sts = await startSts(config, { store, port: 0, clock: clock.now, ...deps });
+  const sts = await startSts(config, { store, port: 0, clock: clock.now, ...stsDeps });
   return {
     config,
     store,

@@ -4,7 +4,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultDevstackConfig, roleArn, samlProviderArn, startSamlIdp } from '@fedcreds/devstack';
 import type { SamlIdpServer } from '@fedcreds/devstack';
-import { caught, rawSts, startStsHarness } from './stsFixtures.js';
+import { caught, rawSts, startStsHarness, testClock } from './stsFixtures.js';
 import type { StsHarness } from './stsFixtures.js';
 
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
@@ -20,9 +20,11 @@ describe('STS AssumeRoleWithSAML', () => {
   const PrincipalArn = samlProviderArn(config);
 
   beforeAll(async () => {
-    idp = await startSamlIdp(config, { port: 0 });
-    otherIdp = await startSamlIdp(config, { port: 0 });
-    h = await startStsHarness({}, { samlSigningCertPem: idp.signingCertPem });
+    // One clock for IdP and STS, so NotOnOrAfter and the STS's "now" are on the same timeline.
+    const clock = testClock();
+    idp = await startSamlIdp(config, { port: 0, clock: clock.now });
+    otherIdp = await startSamlIdp(config, { port: 0, clock: clock.now });
+    h = await startStsHarness({}, { samlSigningCertPem: idp.signingCertPem, clock });
     client = h.client();
   });
 

@@ -351,15 +351,13 @@ describe('STS server', () => {
   describe('request log', () => {
     it('records one line per request without tokens, secrets or signatures, also in the log file', async () => {
       const token = await issuer.sign({ sub: 'alice', aud: 'c' });
-      const out = await h
-        .client()
-        .send(
-          new AssumeRoleWithWebIdentityCommand({
-            RoleArn: roleArn(h.config, 'web'),
-            RoleSessionName: 'logged',
-            WebIdentityToken: token,
-          }),
-        );
+      const out = await h.client().send(
+        new AssumeRoleWithWebIdentityCommand({
+          RoleArn: roleArn(h.config, 'web'),
+          RoleSessionName: 'logged',
+          WebIdentityToken: token,
+        }),
+      );
       const temp = {
         accessKeyId: out.Credentials!.AccessKeyId!,
         secretAccessKey: out.Credentials!.SecretAccessKey!,

@@ -175,7 +175,12 @@ describe('STS AssumeRoleWithWebIdentity', () => {
   });
 
   it('decides token expiry on the injected clock', async () => {
-    const token = await issuer.sign({ sub: 'alice', aud: 'test-client', expiresInSeconds: 600 });
+    const token = await issuer.sign({
+      sub: 'alice',
+      aud: 'test-client',
+      expiresInSeconds: 600,
+      nowSeconds: Math.floor(h.clock.now() / 1000),
+    });
     await expect(assume(token)).resolves.toBeDefined();
     h.clock.advance(601 * 1000);
     try {
@@ -192,6 +197,26 @@ describe('STS AssumeRoleWithWebIdentity', () => {
       name: 'ExpiredTokenException',
       status: 400,
     });
+  });
+
+  it('tolerates an IdP clock a little ahead on nbf, but not on exp', async () => {
+    const nowSeconds = Math.floor(h.clock.now() / 1000);
+    const early = await issuer.sign({
+      sub: 'alice',
+      aud: 'test-client',
+      nowSeconds,
+      nbf: nowSeconds + 60,
+    });
+    await expect(assume(early)).resolves.toBeDefined();
+    const justExpired = await issuer.sign({
+      sub: 'alice',
+      aud: 'test-client',
+      nowSeconds: nowSeconds - 60,
+      expiresInSeconds: 60,
+    });
+    expect((await caught(assume(justExpired))).message).toBe(
+      `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${nowSeconds}`,
+    );
   });
 
   it('denies a token for another audience with AccessDenied', async () => {

@@ -27,6 +27,8 @@ const ASYMMETRIC_ALGORITHMS = [
   'ES512',
   'EdDSA',
 ];
+/** IdP and STS clocks may disagree a little; a token is accepted this long before its `nbf`. */
+const NOT_BEFORE_SKEW_SECONDS = 300;
 /** Claim AWS reads a web identity session's `SourceIdentity` from. */
 const SOURCE_IDENTITY_CLAIM = 'https://aws.amazon.com/source_identity';
 
@@ -125,9 +127,21 @@ export const assumeRoleWithWebIdentity: StsAction = async (ctx) => {
     ({ payload: claims } = await jwtVerify(token!, keys, {
       algorithms: ASYMMETRIC_ALGORITHMS,
       currentDate: new Date(ctx.now),
+      clockTolerance: NOT_BEFORE_SKEW_SECONDS,
     }));
   } catch (error) {
     throw mapJoseError(error, ctx.now);
+  }
+  // The tolerance above is for `nbf` (an IdP clock slightly ahead); `exp` is exact, on the STS clock.
+  const nowSeconds = Math.floor(ctx.now / 1000);
+  if (typeof claims.exp !== 'number') {
+    throw invalidToken('The ID Token has no exp claim; STS only accepts tokens that expire.');
+  }
+  if (nowSeconds >= claims.exp) {
+    throw new StsError(
+      'ExpiredTokenException',
+      `Token expired: current date/time ${nowSeconds} must be before the expiration date/time ${claims.exp}`,
+    );
   }
   if (typeof claims.sub !== 'string' || claims.sub === '') {
     throw invalidToken('The ID Token has no sub claim.');
