@@ -344,6 +344,8 @@ describe('STS server', () => {
       await expect(webIdentity()).resolves.toBeDefined();
       expect((await post('not json')).status).toBe(400);
       expect((await post('{"count":0}')).status).toBe(400);
+      expect((await post('{"status":"teapot"}')).status).toBe(400);
+      expect((await post('[1]')).status).toBe(400);
       expect((await fetch(`${h.sts.url}/__devstack/nothing`)).status).toBe(404);
     });
   });

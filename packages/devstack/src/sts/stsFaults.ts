@@ -48,8 +48,23 @@ export class FaultQueue implements StsFaults {
     if (!Number.isInteger(count) || count < 1) {
       throw new TypeError('failNext: count must be a positive integer');
     }
-    if (fault.delayMs !== undefined && !(fault.delayMs >= 0)) {
+    if (fault.delayMs !== undefined && !(typeof fault.delayMs === 'number' && fault.delayMs >= 0)) {
       throw new TypeError('failNext: delayMs must be a non-negative number of milliseconds');
+    }
+    // Faults also arrive as JSON over HTTP, so their shape is checked, not assumed.
+    if (
+      fault.status !== undefined &&
+      !(Number.isInteger(fault.status) && fault.status >= 400 && fault.status <= 599)
+    ) {
+      throw new TypeError('failNext: status must be an HTTP error status (400-599)');
+    }
+    for (const key of ['code', 'action', 'message'] as const) {
+      if (fault[key] !== undefined && typeof fault[key] !== 'string') {
+        throw new TypeError(`failNext: ${key} must be a string`);
+      }
+    }
+    if (fault.hang !== undefined && typeof fault.hang !== 'boolean') {
+      throw new TypeError('failNext: hang must be a boolean');
     }
     this.#queue.push({ fault: { ...fault }, remaining: count });
   }
