@@ -77,7 +77,8 @@ export function estimateClockSkew(evidence: ClockSkewEvidence): ClockSkewEstimat
   }
   return {
     clockSkewMs,
-    expiresAtMs: Math.min(expirationMs - clockSkewMs, cap),
+    // Whole milliseconds (rounded down), like the `Date` it becomes.
+    expiresAtMs: Math.floor(Math.min(expirationMs - clockSkewMs, cap)),
     source: fromHeader === undefined ? 'bounds' : 'date-header',
   };
 }
