@@ -196,6 +196,31 @@ describe('startGateway', () => {
       );
     });
 
+    it('rejects a signature scoped to another region, as AWS does', async () => {
+      const client = new S3Client({
+        endpoint: gateway.url,
+        forcePathStyle: true,
+        region: 'eu-west-1',
+        credentials: ciUser,
+        maxAttempts: 1,
+      });
+      await expect(client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject(
+        {
+          name: 'AuthorizationHeaderMalformed',
+          message: `The authorization header is malformed; the region 'eu-west-1' is wrong; expecting '${config.region}'`,
+        },
+      );
+      const table = new DynamoDBClient({
+        endpoint: gateway.url,
+        region: 'eu-west-1',
+        credentials: ciUser,
+        maxAttempts: 1,
+      });
+      await expect(table.send(new ListTablesCommand({}))).rejects.toMatchObject({
+        name: 'InvalidSignatureException',
+      });
+    });
+
     it('rejects a bucket outside the role allow-list with AccessDenied', async () => {
       const client = s3(roleKeys('fedcreds-demo-saml-readonly'));
       await expect(

@@ -13,6 +13,7 @@ export type GatewayErrorKind =
   | 'token-mismatch'
   | 'request-expired'
   | 'wrong-service'
+  | 'wrong-region'
   | 'access-denied'
   | 'too-large'
   | 'unavailable'
@@ -75,6 +76,11 @@ const S3_ERRORS: Record<GatewayErrorKind, WireError> = {
     code: 'SignatureDoesNotMatch',
     message: "Credential should be scoped to correct service: 's3'.",
   },
+  'wrong-region': {
+    status: 400,
+    code: 'AuthorizationHeaderMalformed',
+    message: 'The authorization header is malformed; the region is wrong.',
+  },
   'access-denied': { status: 403, code: 'AccessDenied', message: 'Access Denied' },
   'too-large': {
     status: 400,
@@ -136,6 +142,11 @@ const DYNAMO_ERRORS: Record<GatewayErrorKind, WireError> = {
     status: 400,
     code: `${COVAL}InvalidSignatureException`,
     message: "Credential should be scoped to correct service: 'dynamodb'.",
+  },
+  'wrong-region': {
+    status: 400,
+    code: `${COVAL}InvalidSignatureException`,
+    message: 'Credential should be scoped to a valid region.',
   },
   'access-denied': {
     status: 400,

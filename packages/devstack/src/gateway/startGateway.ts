@@ -237,6 +237,16 @@ export async function startGateway(
       fail('wrong-service');
       return;
     }
+    if (verified.region !== config.region) {
+      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
+      fail('wrong-region', {
+        message:
+          service === 's3'
+            ? `The authorization header is malformed; the region '${verified.region}' is wrong; expecting '${config.region}'`
+            : `Credential should be scoped to a valid region, not '${verified.region}'. The devstack region is '${config.region}'.`,
+      });
+      return;
+    }
     const { credential } = verified;
     count(counters.byAccessKey, credential.accessKeyId);
     outcome.accessKeyId = credential.accessKeyId;
