@@ -34,7 +34,7 @@ afterEach(() => {
 
 describe('AwsCredentialsProvider', () => {
   it('under StrictMode makes one session and one STS call, not two', async () => {
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const before = stsCalls(devstack);
     const sessionsSeen = new Set<FederatedSession>();
     const log = new RenderLog();
@@ -76,7 +76,7 @@ describe('AwsCredentialsProvider', () => {
         globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>);
       },
     };
-    const session = webIdentitySession(devstack, {
+    const session = await webIdentitySession(devstack, {
       timers,
       refreshWindowMs: 0,
       refreshJitterMs: 0,

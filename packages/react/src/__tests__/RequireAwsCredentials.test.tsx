@@ -35,7 +35,7 @@ function SignIn() {
 
 describe('RequireAwsCredentials', () => {
   it('renders the fallback while loading, the children once ready, and the sign-in element after sign-out', async () => {
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const log = new RenderLog();
     function Screen({ name }: { name: string }) {
       useRenderLog(log, name);
@@ -76,7 +76,7 @@ describe('RequireAwsCredentials', () => {
       status: 403,
       action: 'AssumeRoleWithWebIdentity',
     });
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     render(
       <StrictMode>
         <AwsCredentialsProvider session={session}>
@@ -100,7 +100,7 @@ describe('RequireAwsCredentials', () => {
       status: 403,
       action: 'AssumeRoleWithWebIdentity',
     });
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     render(
       <StrictMode>

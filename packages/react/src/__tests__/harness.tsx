@@ -24,35 +24,41 @@ import type { ReactNode } from 'react';
 
 export const WEB_ROLE = 'fedcreds-demo-web';
 export const BUCKET = 'fedcreds-demo';
-// TEMP until core accepts a missing token at construction
-const PLACEHOLDER_JWT = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.';
 
 export function startStack(): Promise<Devstack> {
   return startDevstack({ ephemeralPorts: true });
 }
 
 /** A web-identity session over the stack's STS, its ID tokens minted by the stack's IdP. */
-export function webIdentitySession(
+export async function webIdentitySession(
   devstack: Devstack,
   {
     params,
+    clientConfig,
     ...options
   }: Partial<Omit<FederatedSessionOptions, 'credentials'>> & {
     tokenSource?: TokenSource;
     /** STS parameters besides `RoleArn` and the token, e.g. `DurationSeconds`. */
     params?: { DurationSeconds?: number };
+    /** STS client configuration besides endpoint and region, e.g. a `requestHandler`. */
+    clientConfig?: ConstructorParameters<typeof WebIdentityCredentials>[1];
   } = {},
-): FederatedSession {
+): Promise<FederatedSession> {
   return createFederatedSession({
     credentials: new WebIdentityCredentials(
-      // The session writes a fresh token here before every STS call.
+      // A first token (the constructor checks it); the session puts a fresh one here before every STS call.
       {
         RoleArn: devstack.roleArn(WEB_ROLE),
-        WebIdentityToken: PLACEHOLDER_JWT,
+        WebIdentityToken: await devstack.oidc.mintIdToken({ sub: 'alice' }),
         RoleSessionName: 'alice',
         ...params,
       },
-      { endpoint: devstack.urls.sts, region: devstack.config.region, maxAttempts: 1 },
+      {
+        endpoint: devstack.urls.sts,
+        region: devstack.config.region,
+        maxAttempts: 1,
+        ...clientConfig,
+      },
     ),
     tokenSource: callbackTokenSource(() => devstack.oidc.mintIdToken({ sub: 'alice' })),
     environment: null,

@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('useAwsCredentials', () => {
   it('shows loading → ready → refreshing → ready on a refresh', async () => {
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const log = new RenderLog();
     let refresh: (() => Promise<unknown>) | undefined;
     function Status() {
@@ -57,11 +57,11 @@ describe('useAwsCredentials', () => {
     // Two "tabs" of one origin: when the other one gets credentials, this one adopts them (they
     // outlive its own) without a refresh of its own — a change of credentials alone.
     const tabs = linkedTabs();
-    const session = webIdentitySession(devstack, {
+    const session = await webIdentitySession(devstack, {
       coordinator: tabs.coordinator(),
       params: { DurationSeconds: 900 },
     });
-    const otherTab = webIdentitySession(devstack, {
+    const otherTab = await webIdentitySession(devstack, {
       coordinator: tabs.coordinator(),
       params: { DurationSeconds: 3600 },
     });
@@ -105,7 +105,7 @@ describe('useAwsCredentials', () => {
   });
 
   it('re-renders a consumer once per snapshot on its own refresh (refreshing, then ready)', async () => {
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const log = new RenderLog();
     function Everything() {
       useRenderLog(log, 'everything', useAwsCredentials());
@@ -137,7 +137,7 @@ describe('useAwsCredentials', () => {
 
   it('shows reauth-required when the identity provider wants the user', async () => {
     let wantsUser = false;
-    const session = webIdentitySession(devstack, {
+    const session = await webIdentitySession(devstack, {
       tokenSource: callbackTokenSource(() => {
         if (wantsUser) throw new ReauthRequiredError('login_required');
         return devstack.oidc.mintIdToken({ sub: 'alice' });
@@ -181,7 +181,7 @@ describe('useAwsCredentials', () => {
       status: 403,
       action: 'AssumeRoleWithWebIdentity',
     });
-    const session = webIdentitySession(devstack);
+    const session = await webIdentitySession(devstack);
     const log = new RenderLog();
     const errors: unknown[] = [];
     function Status() {
@@ -209,7 +209,7 @@ describe('useAwsCredentials', () => {
 
   describe('with { suspense: true }', () => {
     it('suspends until the credentials are ready, with one pending promise under StrictMode', async () => {
-      const session = webIdentitySession(devstack);
+      const session = await webIdentitySession(devstack);
       const log = new RenderLog();
       function Keys() {
         const { status, credentials } = useAwsCredentials({ suspense: true });
@@ -242,7 +242,7 @@ describe('useAwsCredentials', () => {
         status: 403,
         action: 'AssumeRoleWithWebIdentity',
       });
-      const session = webIdentitySession(devstack);
+      const session = await webIdentitySession(devstack);
       function Keys() {
         useAwsCredentials({ suspense: true });
         return <p>unreachable</p>;

@@ -26,7 +26,7 @@ const fakeTime = () =>
 describe('useCredentialExpiry', () => {
   it('ticks every intervalMs, re-rendering only the component that uses it', async () => {
     fakeTime();
-    const session = webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
+    const session = await webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
     const log = new RenderLog();
     function Countdown() {
       const { msLeft, expired } = useCredentialExpiry({ intervalMs: 1000 });
@@ -79,7 +79,7 @@ describe('useCredentialExpiry', () => {
 
   it('reports expired and stops ticking once the credentials have expired', async () => {
     fakeTime();
-    const session = webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
+    const session = await webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
     const log = new RenderLog();
     function Countdown() {
       const { msLeft, expired } = useCredentialExpiry({ intervalMs: 60_000 });
@@ -99,8 +99,8 @@ describe('useCredentialExpiry', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it('renders no time left without credentials', () => {
-    const session = webIdentitySession(devstack);
+  it('renders no time left without credentials', async () => {
+    const session = await webIdentitySession(devstack);
     function Countdown() {
       const { msLeft, expiresAt, expired } = useCredentialExpiry();
       return <p data-testid="countdown">{JSON.stringify({ msLeft, expiresAt, expired })}</p>;
