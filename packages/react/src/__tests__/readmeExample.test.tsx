@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
 import type { Devstack } from '@fedcreds/devstack';
@@ -61,5 +63,15 @@ describe('the README example', () => {
     fireEvent.click(screen.getByText('Save a note to S3'));
     const note = await screen.findByTestId('note', undefined, { timeout: 20_000 });
     expect(note.textContent).toMatch(/^Saved at /);
+  });
+});
+
+describe('the README', () => {
+  it('shows readmeExample.tsx as its complete example', () => {
+    const readme = readFileSync(join(import.meta.dirname, '../../README.md'), 'utf8');
+    const block = /<!-- readmeExample\.tsx -->\n```tsx\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const source = readFileSync(join(import.meta.dirname, 'readmeExample.tsx'), 'utf8');
+    // The file's two header comment lines are not part of the example.
+    expect(block).toBe(source.split('\n').slice(2).join('\n').trimEnd());
   });
 });

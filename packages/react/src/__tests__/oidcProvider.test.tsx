@@ -1,0 +1,137 @@
+import { act, cleanup, render, screen } from '@testing-library/react';
+import {
+  AwsCredentialsProvider,
+  RequireAwsCredentials,
+  useAwsCredentials,
+  useFederatedSession,
+} from '@fedcreds/react';
+import type { FederatedSession } from '@fedcreds/core';
+import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
+import type { Devstack } from '@fedcreds/devstack';
+import { UserManager } from 'oidc-client-ts';
+import type { UserManagerSettings } from 'oidc-client-ts';
+import { StrictMode } from 'react';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  RenderLog,
+  WEB_ROLE,
+  signInAtIdp,
+  startStack,
+  stsCalls,
+  untilStatus,
+  useRenderLog,
+} from './harness.js';
+
+let devstack: Devstack;
+let settings: UserManagerSettings;
+beforeAll(async () => {
+  devstack = await startStack();
+  settings = {
+    authority: devstack.urls.oidc,
+    client_id: DEMO_CLIENT_ID,
+    redirect_uri: `${location.origin}/`,
+    scope: 'openid profile offline_access',
+  };
+});
+afterAll(async () => {
+  await devstack?.stop();
+});
+afterEach(() => {
+  cleanup();
+  devstack.faults.oidc.clear();
+  sessionStorage.clear();
+  localStorage.clear();
+});
+
+const codeExchanges = () => devstack.stats().oidc.tokenGrants['authorization_code'] ?? 0;
+const refreshGrants = () => devstack.stats().oidc.tokenGrants['refresh_token'] ?? 0;
+
+describe('AwsCredentialsProvider with OIDC configuration', () => {
+  it('under StrictMode handles the sign-in callback once: one code exchange, one session, one STS call', async () => {
+    history.replaceState(null, '', await signInAtIdp(settings));
+    const before = { codes: codeExchanges(), sts: stsCalls(devstack) };
+    const sessions = new Set<FederatedSession>();
+    const log = new RenderLog();
+    function Status() {
+      sessions.add(useFederatedSession());
+      const status = useAwsCredentials((state) => state.status);
+      useRenderLog(log, 'status', status);
+      return <p data-testid="status">{status}</p>;
+    }
+    render(
+      <StrictMode>
+        <AwsCredentialsProvider
+          oidc={settings}
+          roleArn={devstack.roleArn(WEB_ROLE)}
+          region={devstack.config.region}
+          clientConfig={{ endpoint: devstack.urls.sts }}
+        >
+          <Status />
+        </AwsCredentialsProvider>
+      </StrictMode>,
+    );
+    const [session] = sessions;
+    await act(() => untilStatus(session!, 'ready'));
+
+    expect(sessions.size).toBe(1);
+    expect(codeExchanges() - before.codes).toBe(1);
+    expect(stsCalls(devstack) - before.sts).toBe(1);
+    expect(log.valuesOf('status')).toEqual(['idle', 'loading', 'ready']);
+    expect(session!.getSnapshot().identity?.subject).toBe('alice');
+    // Removed from the address bar, so a reload cannot replay the used code.
+    expect(location.href).toBe(`${location.origin}/`);
+  });
+
+  it('shows reauth-required, and the sign-in element, when the IdP refuses to renew without the user', async () => {
+    const userManager = new UserManager({ ...settings, automaticSilentRenew: false });
+    history.replaceState(null, '', await signInAtIdp(settings));
+    const log = new RenderLog();
+    let session: FederatedSession | undefined;
+    function Status() {
+      session = useFederatedSession();
+      const { status, error } = useAwsCredentials();
+      useRenderLog(log, 'status', status);
+      return (
+        <p data-testid="status">
+          {error && 'reason' in error ? `${status} (${String(error.reason)})` : status}
+        </p>
+      );
+    }
+    render(
+      <StrictMode>
+        <AwsCredentialsProvider
+          oidc={userManager}
+          roleArn={devstack.roleArn(WEB_ROLE)}
+          region={devstack.config.region}
+          clientConfig={{ endpoint: devstack.urls.sts }}
+          // Renew the ID token before every STS call, so a forced refresh asks the IdP.
+          minValidityMs={24 * 3_600_000}
+        >
+          <Status />
+          <RequireAwsCredentials
+            fallback={<p>loading</p>}
+            signIn={<p data-testid="sign-in">Sign in again</p>}
+          >
+            <p>app</p>
+          </RequireAwsCredentials>
+        </AwsCredentialsProvider>
+      </StrictMode>,
+    );
+    await act(() => untilStatus(session!, 'ready'));
+    const grants = refreshGrants();
+    devstack.faults.oidc.refuseSilentRenew();
+
+    await act(() => session!.refresh({ force: true }).catch(() => undefined));
+
+    expect(refreshGrants() - grants).toBe(1); // asked once, not in a loop
+    expect(screen.getByTestId('status').textContent).toBe('reauth-required (invalid_grant)');
+    expect(screen.getByTestId('sign-in')).toBeTruthy();
+    expect(log.valuesOf('status')).toEqual([
+      'idle',
+      'loading',
+      'ready',
+      'refreshing',
+      'reauth-required',
+    ]);
+  });
+});
