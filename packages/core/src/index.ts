@@ -28,9 +28,16 @@ export type {
   CredentialsCallback,
   LoadedCredentials,
 } from './credentials/Credentials.js';
-export { StsCredentials, DEFAULT_STS_REGION, isTemporaryCredentials } from './credentials/StsCredentials.js';
+export {
+  StsCredentials,
+  DEFAULT_STS_REGION,
+  isTemporaryCredentials,
+} from './credentials/StsCredentials.js';
 export type { StsCredentialsOutput } from './credentials/StsCredentials.js';
-export { WebIdentityCredentials, DEFAULT_WEB_IDENTITY_SESSION_NAME } from './credentials/WebIdentityCredentials.js';
+export {
+  WebIdentityCredentials,
+  DEFAULT_WEB_IDENTITY_SESSION_NAME,
+} from './credentials/WebIdentityCredentials.js';
 export type { WebIdentityCredentialsParams } from './credentials/WebIdentityCredentials.js';
 export { SAMLCredentials } from './credentials/SAMLCredentials.js';
 export type { SAMLCredentialsParams } from './credentials/SAMLCredentials.js';
@@ -41,6 +48,7 @@ export {
 export type {
   ChainableTemporaryCredentialsOptions,
   ChainableTemporaryCredentialsParams,
+  ChainableTemporaryCredentialsOutput,
   MasterCredentials,
   TokenCodeFn,
   TokenCodeCallback,
@@ -75,7 +83,10 @@ export { systemClock } from './time/Clock.js';
 export type { Clock } from './time/Clock.js';
 export { globalTimers } from './time/TimerProvider.js';
 export type { TimerProvider } from './time/TimerProvider.js';
-export { createFederatedSession, DEFAULT_REQUEST_TIMEOUT_MS } from './session/createFederatedSession.js';
+export {
+  createFederatedSession,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './session/createFederatedSession.js';
 export type {
   FederatedSession,
   FederatedSessionOptions,
@@ -87,7 +98,10 @@ export type {
   SessionStatus,
 } from './session/FederatedSession.js';
 export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
-export { DEFAULT_RETRY_BASE_DELAY_MS, DEFAULT_RETRY_MAX_DELAY_MS } from './session/backoffDelayMs.js';
+export {
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+} from './session/backoffDelayMs.js';
 export type { RetryOptions } from './session/backoffDelayMs.js';
 export { browserEnvironment } from './session/SessionEnvironment.js';
 export type { EnvironmentSignal, SessionEnvironment } from './session/SessionEnvironment.js';

@@ -71,7 +71,12 @@ export interface ChainableTemporaryCredentialsOptions {
   stsConfig?: STSClientConfig | undefined;
 }
 
-type ChainableOutput = AssumeRoleCommandOutput | GetSessionTokenCommandOutput;
+/**
+ * The STS response a {@link ChainableTemporaryCredentials} keeps in `data`: GetSessionToken's, plus
+ * AssumeRole's `AssumedRoleUser` and friends when a role was assumed.
+ */
+export type ChainableTemporaryCredentialsOutput = GetSessionTokenCommandOutput &
+  Partial<Pick<AssumeRoleCommandOutput, 'AssumedRoleUser' | 'PackedPolicySize' | 'SourceIdentity'>>;
 
 /**
  * Temporary credentials from STS AssumeRole when `params.RoleArn` is set, otherwise from
@@ -92,7 +97,7 @@ type ChainableOutput = AssumeRoleCommandOutput | GetSessionTokenCommandOutput;
  */
 export class ChainableTemporaryCredentials extends StsCredentials<
   ChainableTemporaryCredentialsParams,
-  ChainableOutput
+  ChainableTemporaryCredentialsOutput
 > {
   /** The credentials that sign this object's STS requests. */
   readonly masterCredentials: MasterCredentials;
@@ -125,12 +130,13 @@ export class ChainableTemporaryCredentials extends StsCredentials<
       copy.RoleSessionName = DEFAULT_CHAINABLE_SESSION_NAME;
     // STS asks this provider on every request (`memoized` stops the SDK caching it), so a master
     // refreshed in between is picked up at once.
-    let self: ChainableTemporaryCredentials | undefined;
+    // `this` exists only after super(), which needs the client: the provider finds it through `owner`.
+    const owner: { creds?: ChainableTemporaryCredentials } = {};
     const signer = Object.assign(
       (): Promise<AwsCredentialIdentity> =>
-        self
-          ? self.#masterIdentity(undefined)
-          : Promise.reject(new MissingCredentialsError('Not constructed yet.')),
+        owner.creds
+          ? owner.creds.#masterIdentity(undefined)
+          : Promise.reject(new MissingCredentialsError('The credentials are not constructed yet.')),
       { memoized: true },
     );
     super(
@@ -141,7 +147,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
         credentials: signer,
       }),
     );
-    self = this;
+    owner.creds = this;
     this.masterCredentials = master;
     this.tokenCodeFn = tokenCodeFn;
     this.validate(this.params);
@@ -172,7 +178,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   protected override async send(
     params: ChainableTemporaryCredentialsParams,
     { signal }: CredentialsCallOptions,
-  ): Promise<ChainableOutput> {
+  ): Promise<ChainableTemporaryCredentialsOutput> {
     const master = await this.#masterIdentity(signal);
     this.#lastMaster = master;
     // A provider's credentials are known to be temporary only once it has answered.
