@@ -415,9 +415,14 @@ class SessionEngine extends Subscribable implements FederatedSession {
     return this.#coordinator ? this.#coordinator.runRefresh(fetch, signal) : fetch();
   }
 
-  /** Token, then STS; one forced token re-acquisition (or master refresh) if STS rejects it. */
+  /**
+   * Token, then STS. If STS rejects the token (or the master credentials), one forced
+   * re-acquisition and one retry; if it rejects the signature time after the SDK corrected its
+   * clock offset, one more signing. Never a loop.
+   */
   async #fetchFromSts(signal: AbortSignal): Promise<SessionRecord> {
     let forced = false;
+    let skewCorrected = false;
     let token: TokenDescription | null = null;
     if (this.#tokenParam !== null) {
       token = await this.#acquireToken(false, signal);
@@ -437,6 +442,11 @@ class SessionEngine extends Subscribable implements FederatedSession {
         if (!forced && this.#tokenParam !== null && isTokenRejection(failure)) {
           forced = true;
           token = await this.#acquireToken(true, signal);
+          continue;
+        }
+        if (!skewCorrected && isClockSkewCorrection(failure)) {
+          // The SDK just learned the signing clock was off and corrected it: sign again.
+          skewCorrected = true;
           continue;
         }
         if (!forced && this.#master && isSigningCredentialsExpiry(failure)) {
@@ -831,6 +841,16 @@ function isTokenRejection(error: FedcredsError): boolean {
     error.code === 'ERR_STS_INVALID_IDENTITY_TOKEN' ||
     (error.code === 'ERR_STS_EXPIRED_TOKEN' && (error as StsError).wireCode !== 'ExpiredToken')
   );
+}
+
+/**
+ * STS refused a signature for its time (the local clock is off by more than 15 minutes) and the
+ * SDK has corrected its clock offset from the response, so signing again will work.
+ */
+function isClockSkewCorrection(error: FedcredsError): boolean {
+  const metadata = (error.cause as { $metadata?: { clockSkewCorrected?: unknown } } | undefined)
+    ?.$metadata;
+  return error.code === 'ERR_STS_INVALID_CLIENT' && metadata?.clockSkewCorrected === true;
 }
 
 /** STS refused the credentials that signed the request because they expired. */
