@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
 import type { Devstack } from '@fedcreds/devstack';
 import { StrictMode } from 'react';
@@ -29,6 +29,7 @@ describe('the README example', () => {
       roleArn: devstack.roleArn(WEB_ROLE),
       region: devstack.config.region,
       bucket: BUCKET,
+      stsEndpoint: devstack.urls.sts,
       s3Endpoint: devstack.urls.s3,
     };
     // The user went to the IdP and came back: the address carries `code` and `state`.
@@ -49,9 +50,7 @@ describe('the README example', () => {
       </StrictMode>,
     );
     expect(screen.getByTestId('status').textContent).toMatch(/idle|loading/);
-    await act(async () => {
-      await screen.findByText('Save a note to S3', undefined, { timeout: 20_000 });
-    });
+    await screen.findByText('Save a note to S3', undefined, { timeout: 20_000 });
 
     expect(
       (devstack.stats().oidc.tokenGrants['authorization_code'] ?? 0) - codeExchangesBefore,

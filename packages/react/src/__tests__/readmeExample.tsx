@@ -18,7 +18,8 @@ export interface AppConfig {
   roleArn: string; // trusts the provider's ID tokens (AssumeRoleWithWebIdentity)
   region: string;
   bucket: string;
-  s3Endpoint?: string; // only for a local S3 such as the fedcreds dev stack
+  stsEndpoint?: string; // only for a local STS and S3 such as the fedcreds dev stack
+  s3Endpoint?: string;
 }
 
 export function App({ config }: { config: AppConfig }) {
@@ -32,6 +33,7 @@ export function App({ config }: { config: AppConfig }) {
       }}
       roleArn={config.roleArn}
       region={config.region}
+      clientConfig={config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }}
     >
       <header>
         <SessionStatus />
