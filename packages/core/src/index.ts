@@ -75,7 +75,10 @@ export {
   MAX_POLICY_ARNS,
   MAX_POLICY_LENGTH,
 } from './validation/validateStsParams.js';
-export type { AssumeRoleValidationOptions } from './validation/validateStsParams.js';
+export type {
+  AssumeRoleValidationOptions,
+  IdentityTokenValidationOptions,
+} from './validation/validateStsParams.js';
 
 // Sessions, token sources, time (issue 3).
 export { Subscribable } from './Subscribable.js';

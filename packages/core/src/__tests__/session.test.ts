@@ -11,6 +11,7 @@ import {
   ChainableTemporaryCredentials,
   InvalidParameterError,
   SignedOutError,
+  WebIdentityCredentials,
   callbackTokenSource,
   createFederatedSession,
   type SessionRecord,
@@ -29,6 +30,7 @@ import {
   rejectionOf,
   startStack,
   stsCalls,
+  stsConfig,
   timedSession,
   until,
   webIdentityCredentials,
@@ -120,6 +122,15 @@ describe('createFederatedSession', () => {
       assumedRoleArn: expect.stringMatching(/:assumed-role\/fedcreds-demo-web\/alice$/),
     });
     s.stop();
+  });
+
+  it('needs no token at construction: the token source supplies it', async () => {
+    const credentials = new WebIdentityCredentials(
+      { RoleArn: devstack.roleArn(WEB_ROLE), WebIdentityToken: undefined },
+      stsConfig(devstack),
+    );
+    const s = timedSession(time, { credentials, tokenSource: countingTokenSource(devstack, time) });
+    expect(await s.refresh()).toMatchObject({ accessKeyId: expect.stringMatching(/^ASIA/) });
   });
 
   it('returns the same frozen snapshot while nothing changes, and notifies only on change', async () => {

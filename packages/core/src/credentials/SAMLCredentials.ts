@@ -44,7 +44,8 @@ export class SAMLCredentials extends StsCredentials<
       params,
       new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),
     );
-    validateSamlParams(this.params);
+    // The token may come later: a federated session writes it in before every refresh.
+    validateSamlParams(this.params, { tokenOptional: true });
   }
 
   protected override get operation(): string {

@@ -58,7 +58,8 @@ export class WebIdentityCredentials extends StsCredentials<
       { ...params, RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME },
       new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),
     );
-    validateWebIdentityParams(this.params);
+    // The token may come later: a federated session writes it in before every refresh.
+    validateWebIdentityParams(this.params, { tokenOptional: true });
   }
 
   protected override get operation(): string {

@@ -138,11 +138,27 @@ function checkMfa(params: Params): void {
     fail('TokenCode', 'must be the six digits the MFA device shows');
 }
 
+/** Options of {@link validateWebIdentityParams} and {@link validateSamlParams}. */
+export interface IdentityTokenValidationOptions {
+  /**
+   * Accept a missing `WebIdentityToken` / `SAMLAssertion` (one that is present is still checked):
+   * at construction, when a federated session writes the token in before the first refresh.
+   * @default false
+   */
+  tokenOptional?: boolean;
+}
+
 /** Parameters of AssumeRoleWithWebIdentity, checked before the request. */
-export function validateWebIdentityParams(params: object): void {
+export function validateWebIdentityParams(
+  params: object,
+  options: IdentityTokenValidationOptions = {},
+): void {
   const p = params as Params;
   checkRoleArn(p);
-  const token = requireString(p, 'WebIdentityToken', 'the ID token from the identity provider');
+  const token =
+    options.tokenOptional === true && !isSet(p['WebIdentityToken'])
+      ? undefined
+      : requireString(p, 'WebIdentityToken', 'the ID token from the identity provider');
   const providerId = optionalString(p, 'ProviderId');
   if (providerId !== undefined && !PROVIDER_ID.test(providerId)) {
     fail(
@@ -150,10 +166,12 @@ export function validateWebIdentityParams(params: object): void {
       'must be the 4–2048 character domain of an OAuth 2.0 provider, e.g. www.amazon.com',
     );
   }
-  if (token.length < 4 || token.length > 20_000)
-    fail('WebIdentityToken', 'must be 4–20000 characters long');
-  // OAuth 2.0 access tokens (ProviderId set) are opaque; OpenID Connect ID tokens are JWTs.
-  if (providerId === undefined) decodeJwt(token);
+  if (token !== undefined) {
+    if (token.length < 4 || token.length > 20_000)
+      fail('WebIdentityToken', 'must be 4–20000 characters long');
+    // OAuth 2.0 access tokens (ProviderId set) are opaque; OpenID Connect ID tokens are JWTs.
+    if (providerId === undefined) decodeJwt(token);
+  }
   checkRoleSessionName(p);
   checkDuration(p, MAX_ROLE_DURATION_SECONDS);
   checkPolicyArns(p);
@@ -161,7 +179,10 @@ export function validateWebIdentityParams(params: object): void {
 }
 
 /** Parameters of AssumeRoleWithSAML, checked before the request. */
-export function validateSamlParams(params: object): void {
+export function validateSamlParams(
+  params: object,
+  options: IdentityTokenValidationOptions = {},
+): void {
   const p = params as Params;
   checkRoleArn(p);
   const principal = requireString(p, 'PrincipalArn', 'the ARN of the SAML provider in IAM');
@@ -171,14 +192,16 @@ export function validateSamlParams(params: object): void {
       'is not a SAML provider ARN; expected arn:aws:iam::<12-digit account>:saml-provider/<name>',
     );
   }
-  const assertion = requireString(
-    p,
-    'SAMLAssertion',
-    'the base64 SAMLResponse from the identity provider',
-  );
-  if (assertion.length < 4 || assertion.length > 100_000)
-    fail('SAMLAssertion', 'must be 4–100000 characters long');
-  decodeSamlAssertion(assertion);
+  if (!(options.tokenOptional === true && !isSet(p['SAMLAssertion']))) {
+    const assertion = requireString(
+      p,
+      'SAMLAssertion',
+      'the base64 SAMLResponse from the identity provider',
+    );
+    if (assertion.length < 4 || assertion.length > 100_000)
+      fail('SAMLAssertion', 'must be 4–100000 characters long');
+    decodeSamlAssertion(assertion);
+  }
   checkDuration(p, MAX_ROLE_DURATION_SECONDS);
   checkPolicyArns(p);
   checkPolicy(p);
