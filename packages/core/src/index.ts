@@ -120,3 +120,16 @@ export type { ExpiryCountdownOptions, ExpiryCountdownSnapshot } from './session/
 export { callbackTokenSource } from './tokenSources/callbackTokenSource.js';
 export type { CallbackTokenSourceHooks } from './tokenSources/callbackTokenSource.js';
 export type { GetTokenOptions, TokenSource } from './tokenSources/TokenSource.js';
+
+// Cross-tab coordination: one refresher per origin (Web Locks), credentials shared (BroadcastChannel).
+export {
+  createCrossTabCoordinator,
+  DEFAULT_ANSWER_TIMEOUT_MS,
+} from './crossTab/createCrossTabCoordinator.js';
+export type {
+  CrossTabChannel,
+  CrossTabCoordinator,
+  CrossTabCoordinatorOptions,
+  CrossTabLocks,
+  CrossTabOptions,
+} from './crossTab/createCrossTabCoordinator.js';

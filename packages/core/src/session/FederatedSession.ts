@@ -1,3 +1,4 @@
+import type { CrossTabOptions } from '../crossTab/createCrossTabCoordinator.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
 import type { SAMLCredentials } from '../credentials/SAMLCredentials.js';
@@ -62,9 +63,20 @@ export interface FederatedSessionOptions {
   environment?: SessionEnvironment | null | undefined;
   /**
    * Cross-tab coordination (one refresher per origin). Without it each tab refreshes on its own.
+   * Not together with `crossTab`, which builds one.
    * @experimental
    */
   coordinator?: SessionCoordinator | undefined;
+  /**
+   * Share credentials with this session's twins in the other tabs of the origin: one tab calls
+   * STS per refresh (elected with Web Locks) and the others adopt the result (BroadcastChannel,
+   * in memory, never `localStorage`); a tab opened later gets credentials without an STS call;
+   * `signOut()` in one tab signs out all. `true`, or options such as the channel `name`. Where
+   * Web Locks or BroadcastChannel is missing each tab refreshes on its own. See
+   * `createCrossTabCoordinator`.
+   * @default false (each tab on its own); with `true` the name is `fedcreds:<RoleArn>`
+   */
+  crossTab?: boolean | CrossTabOptions | undefined;
 }
 
 /**

@@ -11,14 +11,26 @@ export interface CoordinatorPeer {
   receive(message: CoordinatorMessage): void;
   /** The credentials this tab holds, as a record, if any (for a tab that asks for them). */
   current(): SessionRecord | null;
+  /**
+   * Whether `record` is fresh enough that this session would not refresh it at once (it is not
+   * yet inside the session's refresh window): adopting it can replace a refresh.
+   */
+  isFresh?(record: SessionRecord): boolean;
+  /**
+   * Whether `record` is fresh enough that adopting it would not make the session refresh again
+   * at once (it is outside the session's refresh window). Without it a coordinator judges with
+   * the default window.
+   */
+  isFresh?(record: SessionRecord): boolean;
 }
 
 /**
  * Seam for coordinating one session across the tabs of an origin (one refresher elected with Web
  * Locks, results shared over BroadcastChannel). The session calls it around every STS refresh and
  * when credentials or a sign-out should be announced; without one, each tab refreshes on its own.
+ * `createCrossTabCoordinator` is the implementation (`createFederatedSession({ crossTab: true })`).
  *
- * @experimental The cross-tab implementation is not part of this release; the shape may change.
+ * @experimental The shape may change.
  */
 export interface SessionCoordinator {
   /** Called on the session's first `start()`; returns what its last `stop()` calls. */

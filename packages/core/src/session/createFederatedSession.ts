@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
+import { resolveCrossTab } from '../crossTab/resolveCrossTab.js';
 import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
 import {
@@ -215,7 +216,20 @@ class SessionEngine extends Subscribable implements FederatedSession {
     this.#random = options.random ?? Math.random;
     this.#environment =
       options.environment === undefined ? browserEnvironment() : options.environment;
-    this.#coordinator = options.coordinator;
+    if (options.coordinator && options.crossTab !== undefined && options.crossTab !== false) {
+      throw new InvalidParameterError(
+        'crossTab',
+        'cannot be combined with `coordinator`, which replaces it; pass one or the other',
+      );
+    }
+    this.#coordinator =
+      options.coordinator ??
+      resolveCrossTab(
+        options.crossTab,
+        `fedcreds:${roleArn ?? 'session-token'}`,
+        this.#clock,
+        this.#timers,
+      );
     this.#alarm = new Alarm(this.#clock, this.#timers, () => this.#tick());
 
     // Bound, so they can be passed around (`useSyncExternalStore(session.subscribe, …)`);
@@ -385,7 +399,9 @@ class SessionEngine extends Subscribable implements FederatedSession {
       (record) => {
         if (epoch !== this.#epoch)
           throw new SignedOutError('The session was signed out during the refresh.');
-        this.#apply(record, 'sts');
+        // The coordinator may resolve with credentials this session already adopted from another
+        // tab while it waited; applying them again would announce a second `refreshed`.
+        if (!isSameRecord(record, this.#record)) this.#apply(record, 'sts');
         return this.#state.credentials as AwsCredentialIdentity;
       },
       (error: unknown) => {
@@ -761,11 +777,16 @@ class SessionEngine extends Subscribable implements FederatedSession {
     const record = this.#storeOrNull()?.load();
     if (!record) return;
     // An entry already inside its refresh window saves nothing: fetch fresh ones instead.
-    if (this.#clock.now() >= record.expiresAtMs - this.#refreshWindowMs) {
+    if (!this.#isFresh(record)) {
       this.#store?.clear();
       return;
     }
     this.#apply(record, 'storage');
+  }
+
+  /** Whether `record` is outside the refresh window, i.e. would not be refreshed at once. */
+  #isFresh(record: SessionRecord): boolean {
+    return this.#clock.now() < record.expiresAtMs - this.#refreshWindowMs;
   }
 
   #clearLocally(): void {
@@ -827,8 +848,22 @@ class SessionEngine extends Subscribable implements FederatedSession {
           this.#apply(message.record, 'peer');
       },
       current: () => this.#record,
+      isFresh: (record: SessionRecord) => this.#isFresh(record),
+      isFresh: (record: SessionRecord) =>
+        this.#clock.now() <
+        planRefresh({
+          issuedAtMs: record.issuedAtMs,
+          expiresAtMs: record.expiresAtMs,
+          refreshWindowMs: this.#refreshWindowMs,
+          // The whole jitter: adopted credentials must not fall due at once with any draw.
+          jitterMs: this.#refreshJitterMs,
+        }).refreshAtMs,
     };
   }
+}
+
+function isSameRecord(a: SessionRecord, b: SessionRecord | null): boolean {
+  return b !== null && a.accessKeyId === b.accessKeyId && a.expiresAtMs === b.expiresAtMs;
 }
 
 function isSettledByFailure(status: SessionSnapshot['status']): boolean {
