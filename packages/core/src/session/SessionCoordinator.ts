@@ -12,11 +12,6 @@ export interface CoordinatorPeer {
   /** The credentials this tab holds, as a record, if any (for a tab that asks for them). */
   current(): SessionRecord | null;
   /**
-   * Whether `record` is fresh enough that this session would not refresh it at once (it is not
-   * yet inside the session's refresh window): adopting it can replace a refresh.
-   */
-  isFresh?(record: SessionRecord): boolean;
-  /**
    * Whether `record` is fresh enough that adopting it would not make the session refresh again
    * at once (it is outside the session's refresh window). Without it a coordinator judges with
    * the default window.

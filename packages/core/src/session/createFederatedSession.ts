@@ -848,7 +848,6 @@ class SessionEngine extends Subscribable implements FederatedSession {
           this.#apply(message.record, 'peer');
       },
       current: () => this.#record,
-      isFresh: (record: SessionRecord) => this.#isFresh(record),
       isFresh: (record: SessionRecord) =>
         this.#clock.now() <
         planRefresh({
