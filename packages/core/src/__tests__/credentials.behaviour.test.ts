@@ -209,25 +209,28 @@ const chainableSessionToken: Kind = {
 
 const KINDS = [webIdentity, saml, chainableAssumeRole, chainableSessionToken];
 
-/** Builds the same class with `patch` applied to valid params, the way a caller would. */
-async function createWith(
+/** A constructor call of the same class with `patch` applied to valid params, the way a caller would. */
+async function constructorWith(
   kind: Kind,
   stack: CredentialsStack,
   patch: Record<string, unknown>,
-): Promise<unknown> {
+): Promise<() => unknown> {
   const valid = await kind.create(stack);
   const params = { ...valid.params, ...patch };
-  if (valid instanceof WebIdentityCredentials)
-    return new WebIdentityCredentials(params as never, stack.stsConfig);
-  if (valid instanceof SAMLCredentials)
-    return new SAMLCredentials(params as never, stack.stsConfig);
+  if (valid instanceof WebIdentityCredentials) {
+    return () => new WebIdentityCredentials(params as never, stack.stsConfig);
+  }
+  if (valid instanceof SAMLCredentials) {
+    return () => new SAMLCredentials(params as never, stack.stsConfig);
+  }
   const chainable = valid as unknown as ChainableTemporaryCredentials;
-  return new ChainableTemporaryCredentials({
-    params,
-    masterCredentials: chainable.masterCredentials,
-    tokenCodeFn: () => Promise.resolve('123456'),
-    stsConfig: stack.stsConfig,
-  });
+  return () =>
+    new ChainableTemporaryCredentials({
+      params,
+      masterCredentials: chainable.masterCredentials,
+      tokenCodeFn: () => Promise.resolve('123456'),
+      stsConfig: stack.stsConfig,
+    });
 }
 
 function collectUnhandled(): { reasons: unknown[]; stop(): void } {
@@ -433,10 +436,16 @@ describe.each(KINDS)('$name', (kind) => {
     it.each(invalidAtConstruction)(
       '%s → InvalidParameterError naming it, at construction',
       async (_label, patch, parameter) => {
+        const construct = await constructorWith(kind, stack, patch);
         const before = stack.stsCalls();
-        await expect(createWith(kind, stack, patch)).rejects.toSatisfy(
-          (err: unknown) => err instanceof InvalidParameterError && err.parameter === parameter,
-        );
+        let thrown: unknown;
+        try {
+          construct();
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(InvalidParameterError);
+        expect((thrown as InvalidParameterError).parameter).toBe(parameter);
         expect(stack.stsCalls()).toBe(before);
       },
     );

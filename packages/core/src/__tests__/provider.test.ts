@@ -20,7 +20,7 @@ const TABLE = 'fedcreds-demo';
 
 let stack: CredentialsStack;
 beforeAll(async () => {
-  stack = await startCredentialsStack({ gateway: true });
+  stack = await startCredentialsStack();
 });
 afterAll(async () => {
   await stack?.stop();
@@ -100,7 +100,7 @@ function counted(provider: AwsCredentialIdentityProvider) {
 // time; without disableClockSkewCorrection the clients would "correct" their clock back to it.
 const s3 = (credentials: AwsCredentialIdentityProvider) =>
   new S3Client({
-    endpoint: stack.gateway!.url,
+    endpoint: stack.gateway.url,
     forcePathStyle: true,
     region: stack.config.region,
     credentials,
@@ -109,14 +109,14 @@ const s3 = (credentials: AwsCredentialIdentityProvider) =>
   });
 const dynamo = (credentials: AwsCredentialIdentityProvider) =>
   new DynamoDBClient({
-    endpoint: stack.gateway!.url,
+    endpoint: stack.gateway.url,
     region: stack.config.region,
     credentials,
     maxAttempts: 1,
     disableClockSkewCorrection: true,
   });
 
-const signedBy = (accessKeyId: string) => stack.gateway!.stats().byAccessKey[accessKeyId] ?? 0;
+const signedBy = (accessKeyId: string) => stack.gateway.stats().byAccessKey[accessKeyId] ?? 0;
 
 describe.each(CASES)('$name: toProvider()', ({ name, action, create }) => {
   it('signs S3 and DynamoDB requests with the temporary credentials', async () => {
