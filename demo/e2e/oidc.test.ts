@@ -33,7 +33,9 @@ describe('OpenID Connect sign-in', () => {
     logs.push(log);
     const response = await page.goto(`${demo.origin}/`);
     expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    await waitForText(page, 'status', 'signed-out');
+    // No stored user: the session says the IdP needs the user.
+    await waitForText(page, 'status', 'reauth-required');
+    await waitForAbsent(page, 's3-panel');
 
     await click(page, 'sign-in-oidc');
     await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));
@@ -65,8 +67,10 @@ describe('OpenID Connect sign-in', () => {
     await waitForAbsent(page, 'dynamodb-panel');
     expect(await textOf(page, 'access-key-id')).toBe('—');
 
+    // Signed out for good: the stored user is gone, a reload finds nobody.
     await page.reload();
-    await waitForText(page, 'status', 'signed-out');
+    await waitForText(page, 'status', 'reauth-required');
+    await page.locator('[data-testid="sign-in-oidc"]').waitFor();
     await waitForAbsent(page, 's3-panel');
     expect(webIdentityCalls()).toBe(2);
   });
@@ -74,7 +78,7 @@ describe('OpenID Connect sign-in', () => {
   it('catches CSP violations (the watcher the other tests rely on works)', async () => {
     const { page, log } = await demo.openPage();
     await page.goto(`${demo.origin}/`);
-    await waitForText(page, 'status', 'signed-out');
+    await page.locator('[data-testid="sign-in-oidc"]').waitFor();
     await page.evaluate(() => {
       const style = document.createElement('style');
       style.textContent = 'body { color: red }';

@@ -34,7 +34,6 @@ describe('SAML sign-in', () => {
     const { page, log } = await demo.openPage();
     logs.push(log);
     await page.goto(`${demo.origin}/`);
-    await waitForText(page, 'status', 'signed-out');
 
     await signInWithSaml(page);
     const roles = await page.locator('[data-testid="saml-roles"] button').allTextContents();
@@ -49,7 +48,7 @@ describe('SAML sign-in', () => {
 
     // The read-only role may use the bucket but not the table.
     await click(page, 'sign-out');
-    await waitForText(page, 'status', 'signed-out');
+    await page.locator('[data-testid="sign-in-saml"]').waitFor();
     await signInWithSaml(page);
     await click(page, 'saml-role-fedcreds-demo-saml-readonly');
     await waitForText(page, 'status', 'ready');

@@ -38,7 +38,8 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
 
   if (saml !== null) {
     return (
-      <AwsCredentialsProvider session={saml.session}>
+      // Keys: each provider builds or adopts its session once; switching kinds needs a new one.
+      <AwsCredentialsProvider key="saml" session={saml.session}>
         <Dashboard method={saml.method} onSignedOut={() => setSaml(null)} />
       </AwsCredentialsProvider>
     );
@@ -56,6 +57,7 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
   }
   return (
     <AwsCredentialsProvider
+      key="oidc"
       oidc={userManager}
       roleArn={config.roleArn}
       region={config.region}

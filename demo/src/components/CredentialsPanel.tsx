@@ -1,6 +1,7 @@
 import type { SessionIdentity } from '@fedcreds/core';
 import { useAwsCredentials, useCredentialExpiry } from '@fedcreds/react';
 import { ErrorLine } from './ErrorLine';
+import { needsSignIn } from './needsSignIn';
 import { useAction } from './useAction';
 import { useRefreshCount } from './useRefreshCount';
 
@@ -61,13 +62,14 @@ export function CredentialsPanel() {
         </button>
         <button
           data-testid="sign-out"
-          disabled={action.busy}
+          disabled={action.busy || status === 'signed-out'}
           onClick={() => void action.run(() => signOut())}
         >
           Sign out
         </button>
       </div>
-      <ErrorLine error={error} testId="credentials-error" />
+      {/* Why sign-in is needed is the sign-in panel's to say. */}
+      {!needsSignIn(status) && <ErrorLine error={error} testId="credentials-error" />}
       <ErrorLine error={action.error} testId="action-error" />
     </section>
   );

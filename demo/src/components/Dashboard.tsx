@@ -1,3 +1,4 @@
+import type { SessionStatus } from '@fedcreds/core';
 import { RequireAwsCredentials, useAwsCredentials } from '@fedcreds/react';
 import { useEffect } from 'react';
 import type { SignInMethod } from '../auth/signInMethod';
@@ -6,9 +7,10 @@ import { CredentialsPanel } from './CredentialsPanel';
 import { DynamoPanel } from './DynamoPanel';
 import { Header } from './Header';
 import { S3Panel } from './S3Panel';
+import { needsSignIn } from './needsSignIn';
 import { SignInPanel } from './SignInPanel';
 
-const selectStatus = (state: { status: string }) => state.status;
+const selectStatus = (state: { status: SessionStatus }) => state.status;
 
 /**
  * The page under a session: sign-in choices while signed out, the credentials, and the S3 and
@@ -22,7 +24,7 @@ export function Dashboard({
   onSignedOut?: () => void;
 }) {
   const status = useAwsCredentials(selectStatus);
-  const { signIn } = useAwsCredentials();
+  const { signIn, error } = useAwsCredentials();
   const signedOut = status === 'signed-out';
 
   useEffect(() => {
@@ -36,7 +38,12 @@ export function Dashboard({
     <>
       <Header method={method} />
       <main>
-        {(signedOut || status === 'reauth-required') && <SignInPanel onOidcSignIn={oidcSignIn} />}
+        {needsSignIn(status) && (
+          <SignInPanel
+            onOidcSignIn={oidcSignIn}
+            reason={status === 'reauth-required' ? error?.message : undefined}
+          />
+        )}
         <CredentialsPanel />
         <RequireAwsCredentials
           fallback={

@@ -1,7 +1,15 @@
+import type { SessionStatus } from '@fedcreds/core';
 import { useAwsCredentials } from '@fedcreds/react';
 import type { SignInMethod } from '../auth/signInMethod';
+import { needsSignIn } from './needsSignIn';
 
-const selectStatus = (state: { status: string }) => state.status;
+const selectStatus = (state: { status: SessionStatus }) => state.status;
+
+const LABELS: Partial<Record<SessionStatus, string>> = {
+  idle: 'starting',
+  'signed-out': 'signed out',
+  'reauth-required': 'not signed in',
+};
 
 /** Title bar with the sign-in status and how the user signed in. */
 export function Header({ method }: { method: SignInMethod }) {
@@ -10,8 +18,10 @@ export function Header({ method }: { method: SignInMethod }) {
     <header className="header">
       <h1>fedcreds demo</h1>
       <p className={`badge badge-${status}`} data-testid="header-status">
-        {status}
-        {status !== 'signed-out' && <span data-testid="sign-in-method"> · {method.label}</span>}
+        {LABELS[status] ?? status}
+        {!needsSignIn(status) && status !== 'idle' && (
+          <span data-testid="sign-in-method"> · {method.label}</span>
+        )}
       </p>
     </header>
   );
