@@ -236,12 +236,15 @@ class SessionEngine extends Subscribable implements FederatedSession {
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
     this.on = this.on.bind(this);
+    // The hot path SDK clients take when they ask: one clock read, one comparison. `Date.now` is
+    // called directly for the default clock (it needs no receiver), sparing an indirection.
+    const clock = this.#clock;
+    const now = clock === systemClock ? Date.now : () => clock.now();
     this.credentialProvider = (properties) => {
       const credentials = this.#state.credentials;
-      // The hot path SDK clients take on every request: one clock read, one comparison.
       if (
         credentials !== null &&
-        this.#clock.now() < this.#usableUntilMs &&
+        now() < this.#usableUntilMs &&
         properties?.['forceRefresh'] !== true
       ) {
         return Promise.resolve(credentials);
