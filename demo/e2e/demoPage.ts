@@ -46,6 +46,27 @@ export async function waitForText(
   }
 }
 
+/** Waits until the element shows something other than `previous` (and matching `expected`). */
+export async function waitForChange(
+  page: Page,
+  testId: string,
+  previous: string,
+  expected: RegExp = /./,
+  timeout = UI_TIMEOUT_MS,
+): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ selector, previous, source, flags }) => {
+      const text = document.querySelector(selector)?.textContent?.trim();
+      return text !== undefined && text !== previous && new RegExp(source, flags).test(text)
+        ? text
+        : false;
+    },
+    { selector: byTestId(testId), previous, source: expected.source, flags: expected.flags },
+    { timeout, polling: 'raf' },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
 /** Waits until no element has this test id. */
 export async function waitForAbsent(page: Page, testId: string): Promise<void> {
   await page.locator(byTestId(testId)).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });

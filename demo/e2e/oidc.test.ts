@@ -46,9 +46,21 @@ describe('OpenID Connect sign-in', () => {
     const returned = new URL(page.url());
     expect(returned.searchParams.has('code')).toBe(false);
     expect(returned.searchParams.has('state')).toBe(false);
-    expect(await textOf(page, 'access-key-id')).toMatch(/^ASIA[A-Z0-9]{16}$/);
+    const accessKeyId = await textOf(page, 'access-key-id');
+    expect(accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(await textOf(page, 'identity')).toContain('fedcreds-demo-web');
     expect(await textOf(page, 'sign-in-method')).toContain('OpenID Connect');
+    expect(await textOf(page, 'expires-in')).toMatch(/^\d+ s$/);
+    // The access key id is shown; the secret key and session token never reach the page.
+    const issued = demo.devstack.store.lookup(accessKeyId);
+    const html = await page.content();
+    expect(issued?.secretAccessKey).toBeTruthy();
+    expect(html).not.toContain(issued?.secretAccessKey);
+    expect(html).not.toContain(issued?.sessionToken);
+    const stored = await page.evaluate(() =>
+      JSON.stringify([{ ...sessionStorage }, { ...localStorage }]),
+    );
+    expect(stored).not.toContain(issued?.secretAccessKey);
 
     await s3RoundTrip(page, 'oidc/hello.txt', 'Hello from alice over OIDC');
     await dynamoRoundTrip(page, 'oidc-greeting', 'Hello from alice over OIDC');
@@ -61,6 +73,13 @@ describe('OpenID Connect sign-in', () => {
     // A reload starts from the stored ID token: credentials live in memory only, so one new call.
     expect(webIdentityCalls()).toBe(2);
 
+    const keyBefore = await textOf(page, 'access-key-id');
+    await click(page, 'refresh-now');
+    await waitForText(page, 'refresh-count', '1');
+    expect(await textOf(page, 'access-key-id')).not.toBe(keyBefore);
+    expect(webIdentityCalls()).toBe(3);
+    await s3RoundTrip(page, 'oidc/after-refresh.txt', 'Fresh keys');
+
     await click(page, 'sign-out');
     await waitForText(page, 'status', 'signed-out');
     await waitForAbsent(page, 's3-panel');
@@ -72,7 +91,7 @@ describe('OpenID Connect sign-in', () => {
     await waitForText(page, 'status', 'reauth-required');
     await page.locator('[data-testid="sign-in-oidc"]').waitFor();
     await waitForAbsent(page, 's3-panel');
-    expect(webIdentityCalls()).toBe(2);
+    expect(webIdentityCalls()).toBe(3);
   });
 
   it('catches CSP violations (the watcher the other tests rely on works)', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { click, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
+import { click, s3RoundTrip, submitLogin, textOf, waitForChange, waitForText } from './demoPage.js';
 import { expectNoProblems } from './expectNoProblems.js';
 import { startDemo } from './startDemo.js';
 import type { DemoHarness } from './startDemo.js';
@@ -9,6 +9,11 @@ import type { ProblemLog } from './watchProblems.js';
 const CREDENTIAL_TTL_SECONDS = 6;
 /** …and the demo renews it this long before it expires: a new key every ~3 s. */
 const REFRESH_WINDOW_MS = 3_000;
+/**
+ * ID tokens live this long; the session renews one (with the refresh token) once less than 30 s
+ * is left, so within a few seconds of sign-in.
+ */
+const ID_TOKEN_TTL_SECONDS = 35;
 
 describe('credentials refreshed in real time', () => {
   let demo: DemoHarness;
@@ -16,14 +21,17 @@ describe('credentials refreshed in real time', () => {
 
   beforeAll(async () => {
     demo = await startDemo({
-      devstack: { sts: { credentialTtlSeconds: CREDENTIAL_TTL_SECONDS } },
+      devstack: {
+        sts: { credentialTtlSeconds: CREDENTIAL_TTL_SECONDS },
+        oidc: { idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS },
+      },
       env: { VITE_REFRESH_WINDOW_MS: String(REFRESH_WINDOW_MS), VITE_REFRESH_JITTER_MS: '200' },
     });
   });
   afterAll(() => demo?.stop());
   afterEach(() => expectNoProblems(demo, logs));
 
-  it('renews the access key without user action and S3 keeps working across renewals', async () => {
+  it('renews the access key and the ID token without user action; S3 keeps working', async () => {
     const { page, log } = await demo.openPage();
     logs.push(log);
     await page.goto(`${demo.origin}/`);
@@ -34,18 +42,18 @@ describe('credentials refreshed in real time', () => {
     await waitForText(page, 'status', 'ready');
 
     const keys = [await textOf(page, 'access-key-id')];
+    const firstTokenExpiry = await textOf(page, 'token-expires-at');
     await s3RoundTrip(page, 'refresh/0.txt', 'before any renewal');
     for (let renewal = 1; renewal <= 2; renewal += 1) {
       // Each renewal shows a new access key id; a few TTLs at most, never a click.
-      await page.waitForFunction(
-        (previous) => {
-          const key = document.querySelector('[data-testid="access-key-id"]')?.textContent;
-          return key !== undefined && key !== null && key.startsWith('ASIA') && key !== previous;
-        },
-        keys.at(-1),
-        { timeout: CREDENTIAL_TTL_SECONDS * 3_000 },
+      const renewed = await waitForChange(
+        page,
+        'access-key-id',
+        keys.at(-1) ?? '',
+        /^ASIA/,
+        CREDENTIAL_TTL_SECONDS * 3_000,
       );
-      keys.push(await textOf(page, 'access-key-id'));
+      keys.push(renewed);
       await s3RoundTrip(page, `refresh/${renewal}.txt`, `after renewal ${renewal}`);
     }
 
@@ -53,6 +61,12 @@ describe('credentials refreshed in real time', () => {
     expect(Number(await textOf(page, 'refresh-count'))).toBeGreaterThanOrEqual(2);
     expect(await textOf(page, 'status')).toMatch(/^(ready|refreshing)$/);
     // Refreshes are proactive: no call was ever signed with expired credentials.
-    expect(demo.devstack.stats().gateway.errors).toEqual({});
+    const stats = demo.devstack.stats();
+    expect(stats.gateway.errors).toEqual({});
+    // The ID token was renewed along the way, through the refresh token, without a redirect.
+    await waitForChange(page, 'token-expires-at', firstTokenExpiry);
+    expect(demo.devstack.stats().oidc.tokenGrants.refresh_token).toBeGreaterThanOrEqual(1);
+    expect(stats.oidc.authorizations).toBe(1);
+    expect(stats.sts.errors).toEqual({});
   });
 });
