@@ -28,13 +28,7 @@ export function timeoutSignal(
 ): TimeoutSignal {
   const controller = new AbortController();
   let timedOut = false;
-  let handle: unknown;
-  const onParentAbort = () => {
-    // Cleared at once: after `stop()` no timer may be left, not even until the next microtask.
-    timers.clearTimeout(handle);
-    controller.abort(toAbortedError(parent.reason));
-  };
-  handle = timers.setTimeout(() => {
+  const handle = timers.setTimeout(() => {
     timedOut = true;
     controller.abort(
       new TimeoutError(
@@ -43,6 +37,11 @@ export function timeoutSignal(
       ),
     );
   }, timeoutMs);
+  const onParentAbort = () => {
+    // Cleared at once: after `stop()` no timer may be left, not even until the next microtask.
+    timers.clearTimeout(handle);
+    controller.abort(toAbortedError(parent.reason));
+  };
   if (parent.aborted) onParentAbort();
   else parent.addEventListener('abort', onParentAbort, { once: true });
   return {
