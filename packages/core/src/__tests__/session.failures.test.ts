@@ -204,6 +204,18 @@ describe('fatal STS errors', () => {
     },
   );
 
+  it('refresh() after a fatal error tries again at once, though the credentials are still valid', async () => {
+    const { s, refreshAtMs, calls, first } = await readySession();
+    devstack.faults.sts.failNext({ code: 'AccessDenied' });
+    await advanceTo(s, refreshAtMs);
+    expect(s.getSnapshot()).toMatchObject({ status: 'error', credentials: first });
+    const fresh = await s.refresh();
+    expect(fresh).not.toBe(first);
+    expect(stsCalls(devstack)).toBe(calls + 2);
+    expect(s.getSnapshot()).toMatchObject({ status: 'ready', error: null });
+    s.stop();
+  });
+
   it('an invalid parameter is fatal before any request', async () => {
     const { s, refreshAtMs, calls } = await readySession();
     (s.credentials.params as { DurationSeconds?: number }).DurationSeconds = 10;

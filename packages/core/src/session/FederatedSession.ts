@@ -204,7 +204,8 @@ export interface FederatedSession {
   stop(): void;
   /**
    * Resolves with fresh credentials: the current ones if they are outside the refresh window,
-   * else (or with `force`) new ones from STS — joining a refresh in flight.
+   * else (or with `force`, or after a failure left the session in `error` or `reauth-required`)
+   * new ones from STS — joining a refresh in flight.
    */
   refresh(options?: SessionRefreshOptions): Promise<AwsCredentialIdentity>;
   /**

@@ -336,8 +336,10 @@ class SessionEngine extends Subscribable implements FederatedSession {
       );
     }
     const credentials = this.#state.credentials;
+    // After a failure that stopped the session, refresh() is the app asking to try again.
     if (
       options.force !== true &&
+      !isSettledByFailure(this.#state.status) &&
       credentials !== null &&
       this.#refreshAtMs !== null &&
       this.#clock.now() < this.#refreshAtMs
