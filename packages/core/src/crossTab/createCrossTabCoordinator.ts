@@ -1,5 +1,9 @@
 import { InvalidParameterError } from '../errors.js';
-import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS, planRefresh } from '../session/planRefresh.js';
+import {
+  DEFAULT_REFRESH_JITTER_MS,
+  DEFAULT_REFRESH_WINDOW_MS,
+  planRefresh,
+} from '../session/planRefresh.js';
 import type {
   CoordinatorMessage,
   CoordinatorPeer,
@@ -172,6 +176,12 @@ class BroadcastCoordinator implements CrossTabCoordinator {
   #transport: Transport | null | undefined;
   #attachment: Attachment | null = null;
   #seq = 0;
+  /**
+   * When this tab last signed out or heard of a sign-out. Messages from different tabs arrive in
+   * no guaranteed order, so credentials obtained before it may still be on their way; they must
+   * not sign a tab back in.
+   */
+  #signedOutAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: CrossTabCoordinatorOptions) {
     if (typeof options.name !== 'string' || options.name.length === 0) {
@@ -254,7 +264,8 @@ class BroadcastCoordinator implements CrossTabCoordinator {
     const had = attachment.peer.current();
     try {
       return await transport.locks.request(this.name, { mode: 'exclusive', signal }, async () => {
-        const adopted = this.#adoptable(attachment, had) ?? (await this.#ask(attachment, had, signal));
+        const adopted =
+          this.#adoptable(attachment, had) ?? (await this.#ask(attachment, had, signal));
         if (adopted) return adopted;
         signal.throwIfAborted();
         const record = await refresh();
@@ -274,6 +285,7 @@ class BroadcastCoordinator implements CrossTabCoordinator {
   publish(message: CoordinatorMessage): void {
     const attachment = this.#attachment;
     if (message.type === 'signed-out') {
+      this.#signedOutAtMs = this.#clock.now();
       if (attachment) {
         attachment.latest = null;
         this.#post(attachment.channel, { type: 'signed-out' });
@@ -301,7 +313,10 @@ class BroadcastCoordinator implements CrossTabCoordinator {
     this.#post(attachment.channel, { type: 'credentials', record: toWireRecord(record) });
   }
 
-  #post(channel: CrossTabChannel, message: DistributiveOmit<CrossTabMessage, 'protocol' | 'from'>): void {
+  #post(
+    channel: CrossTabChannel,
+    message: DistributiveOmit<CrossTabMessage, 'protocol' | 'from'>,
+  ): void {
     channel.postMessage({ protocol: CROSS_TAB_PROTOCOL, from: this.#tabId, ...message });
   }
 
@@ -317,13 +332,14 @@ class BroadcastCoordinator implements CrossTabCoordinator {
     switch (message.type) {
       case 'credentials': {
         const { record } = message;
-        if (record.expiresAtMs <= this.#clock.now()) return;
+        if (!this.#isCurrent(record)) return;
         this.#remember(attachment, record);
         for (const ask of [...attachment.asks]) ask.offer(null, record);
         attachment.peer.receive({ type: 'credentials', record });
         return;
       }
       case 'signed-out':
+        this.#signedOutAtMs = this.#clock.now();
         attachment.latest = null;
         attachment.peer.receive({ type: 'signed-out' });
         return;
@@ -337,12 +353,19 @@ class BroadcastCoordinator implements CrossTabCoordinator {
         });
         return;
       }
-      case 'answer':
+      case 'answer': {
+        const record = message.record && this.#isCurrent(message.record) ? message.record : null;
         for (const ask of [...attachment.asks]) {
-          if (ask.id === message.id) ask.offer(message.from, message.record);
+          if (ask.id === message.id) ask.offer(message.from, record);
         }
         return;
+      }
     }
+  }
+
+  /** Not expired, and obtained after the last sign-out this tab knows of. */
+  #isCurrent(record: SessionRecord): boolean {
+    return record.expiresAtMs > this.#clock.now() && record.issuedAtMs > this.#signedOutAtMs;
   }
 
   /**
@@ -357,7 +380,16 @@ class BroadcastCoordinator implements CrossTabCoordinator {
   }
 
   #improves(attachment: Attachment, had: SessionRecord | null, record: SessionRecord): boolean {
-    if (had && record.expiresAtMs <= had.expiresAtMs) return false;
+    // Other credentials, obtained no earlier and lasting no shorter. Not strictly later expiry:
+    // STS gives it to the second, so two refreshes within a second expire together.
+    if (
+      had &&
+      (record.accessKeyId === had.accessKeyId ||
+        record.expiresAtMs < had.expiresAtMs ||
+        record.issuedAtMs < had.issuedAtMs)
+    ) {
+      return false;
+    }
     const { peer } = attachment;
     if (peer.isFresh) return peer.isFresh(record);
     // A peer that cannot tell: judge with the session defaults.

@@ -11,7 +11,10 @@ export const CROSS_TAB_PROTOCOL = 'fedcreds-cross-tab/1';
  * - `request` — a tab about to call STS asks whether another holds fresher credentials;
  * - `answer` — a tab's reply to a `request`: the record it holds, or `null`.
  */
-export type CrossTabMessage = { readonly protocol: typeof CROSS_TAB_PROTOCOL; readonly from: string } & (
+export type CrossTabMessage = {
+  readonly protocol: typeof CROSS_TAB_PROTOCOL;
+  readonly from: string;
+} & (
   | { readonly type: 'credentials'; readonly record: SessionRecord }
   | { readonly type: 'signed-out' }
   | { readonly type: 'request'; readonly id: string }

@@ -1,0 +1,440 @@
+/**
+ * Cross-tab coordination: several sessions in one process stand for the tabs of one origin. They
+ * share an in-memory lock manager (standing in for Web Locks, which Node lacks) and talk over
+ * Node's real BroadcastChannel; STS is the dev stack's, on simulated time, through the real STS
+ * client. STS calls are counted by the dev stack.
+ */
+import type { Devstack } from '@fedcreds/devstack';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  InvalidParameterError,
+  SignedOutError,
+  callbackTokenSource,
+  createCrossTabCoordinator,
+  type CrossTabChannel,
+  type CrossTabLocks,
+  type CrossTabOptions,
+  type FederatedSession,
+  type FederatedSessionOptions,
+  type SessionRecord,
+} from '@fedcreds/core';
+import { MemoryLocks } from './crossTabHarness.js';
+import {
+  FakeTime,
+  HOUR_MS,
+  MINUTE_MS,
+  flush,
+  mintIdToken,
+  rejectionOf,
+  startStack,
+  stsCalls,
+  timedSession,
+  until,
+  webIdentityCredentials,
+} from './sessionHarness.js';
+
+let devstack: Devstack;
+let time = new FakeTime();
+let locks = new MemoryLocks();
+let channelName = '';
+let testNumber = 0;
+const started: FederatedSession[] = [];
+
+beforeAll(async () => {
+  devstack = await startStack(() => time.now());
+});
+afterAll(() => devstack.stop());
+beforeEach(() => {
+  time = new FakeTime();
+  locks = new MemoryLocks();
+  // A channel of its own per test: Node delivers BroadcastChannel messages process-wide.
+  channelName = `fedcreds:cross-tab-test-${++testNumber}`;
+});
+afterEach(() => {
+  for (const session of started.splice(0)) session.stop();
+});
+
+/** A tab: a session for the web role, coordinated with the other tabs of this test. */
+async function tab(
+  options: Partial<FederatedSessionOptions> & { crossTab?: CrossTabOptions } = {},
+): Promise<FederatedSession> {
+  const { crossTab, ...rest } = options;
+  const session = timedSession(time, {
+    credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
+    tokenSource: callbackTokenSource(() => mintIdToken(devstack, time)),
+    ...((crossTab !== undefined || !rest.coordinator) && {
+      crossTab: { name: channelName, locks, ...crossTab },
+    }),
+    ...rest,
+  });
+  started.push(session);
+  return session;
+}
+
+/** `count` tabs with different jitter draws, so they fall due at different times as real tabs do. */
+async function tabs(count: number, options?: Parameters<typeof tab>[0]) {
+  const list: FederatedSession[] = [];
+  for (let i = 0; i < count; i++) {
+    const draw = (i + 1) / (count + 1);
+    list.push(await tab({ random: () => draw, ...options }));
+  }
+  return list;
+}
+
+/** A promise to open by hand. */
+function gate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+/** Waits until no tab refreshes, holds the refresh lock or waits for it. */
+function quiet(...sessions: FederatedSession[]): () => Promise<void> {
+  return () =>
+    until(() => !locks.busy && sessions.every((session) => !session.getSnapshot().isRefreshing));
+}
+
+/** A real BroadcastChannel that also records what this tab posts. */
+function spyChannel(posted: unknown[]): (name: string) => CrossTabChannel {
+  return (name) => {
+    const channel = new BroadcastChannel(name);
+    return {
+      postMessage: (message) => {
+        posted.push(message);
+        channel.postMessage(message);
+      },
+      addEventListener: (type, listener) => channel.addEventListener(type, listener),
+      close: () => channel.close(),
+    };
+  };
+}
+
+const keyOf = (session: FederatedSession) => session.getSnapshot().credentials?.accessKeyId;
+
+function countRefreshed(session: FederatedSession): { count: number } {
+  const counter = { count: 0 };
+  session.on('refreshed', () => (counter.count += 1));
+  return counter;
+}
+
+describe('createCrossTabCoordinator', () => {
+  it('three tabs started together make one STS call, and one per refresh cycle after that', async () => {
+    const all = await tabs(3);
+    const before = stsCalls(devstack);
+    for (const session of all) session.start();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    await quiet(...all)();
+    expect(stsCalls(devstack) - before).toBe(1);
+    const keys = [keyOf(all[0]!)];
+    expect(all.map(keyOf)).toEqual([keys[0], keys[0], keys[0]]);
+
+    for (let cycle = 1; cycle <= 3; cycle++) {
+      await time.advance(HOUR_MS - 5 * MINUTE_MS, quiet(...all));
+      expect(stsCalls(devstack) - before).toBe(1 + cycle);
+      const key = keyOf(all[0]!);
+      expect(keys).not.toContain(key);
+      keys.push(key);
+      expect(all.map(keyOf)).toEqual([key, key, key]);
+      expect(all.map((session) => session.getSnapshot().status)).toEqual([
+        'ready',
+        'ready',
+        'ready',
+      ]);
+    }
+  });
+
+  it('tabs refreshing at the same moment queue on the lock and adopt the first one’s credentials', async () => {
+    const all = await tabs(3);
+    for (const session of all) session.start();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    await quiet(...all)();
+    await time.advance(MINUTE_MS, quiet(...all));
+    const old = keyOf(all[0]!);
+    const refreshed = all.map(countRefreshed);
+    const before = stsCalls(devstack);
+    const grants = locks.exclusiveGrants.get(channelName) ?? 0;
+
+    const results = await Promise.all(all.map((session) => session.refresh({ force: true })));
+    await quiet(...all)();
+
+    expect(stsCalls(devstack) - before).toBe(1);
+    // Each tab took its turn on the lock; two found the first tab's credentials there.
+    expect((locks.exclusiveGrants.get(channelName) ?? 0) - grants).toBe(3);
+    const key = results[0]!.accessKeyId;
+    expect(key).not.toBe(old);
+    expect(results.map((identity) => identity.accessKeyId)).toEqual([key, key, key]);
+    expect(all.map(keyOf)).toEqual([key, key, key]);
+    // Adopted once, even when the broadcast arrived while the tab waited for the lock.
+    expect(refreshed.map((counter) => counter.count)).toEqual([1, 1, 1]);
+  });
+
+  it('a tab opened later gets the others’ credentials without an STS call', async () => {
+    const [first, second] = await tabs(2);
+    first!.start();
+    second!.start();
+    await until(() => keyOf(second!) !== undefined);
+    await quiet(first!, second!)();
+    const before = stsCalls(devstack);
+
+    const late = await tab();
+    late.start();
+    await until(() => late.getSnapshot().status === 'ready');
+    await quiet(first!, second!, late)();
+
+    expect(stsCalls(devstack)).toBe(before);
+    expect(keyOf(late)).toBe(keyOf(first!));
+    expect(late.getSnapshot().identity?.subject).toBe('alice');
+    // The adopted record kept its expiry: the late tab plans its refresh on the same credentials.
+    expect(late.getSnapshot().expiresAt?.getTime()).toBe(first!.getSnapshot().expiresAt?.getTime());
+  });
+
+  it('never adopts credentials inside the asking tab’s refresh window', async () => {
+    // The first tab renews 1 minute before expiry; the late one wants 50 minutes of margin.
+    const early = await tab({ refreshWindowMs: MINUTE_MS, refreshJitterMs: 0 });
+    early.start();
+    await until(() => early.getSnapshot().status === 'ready');
+    await quiet(early)();
+    const old = keyOf(early);
+    await time.advance(35 * MINUTE_MS, quiet(early));
+    expect(keyOf(early)).toBe(old);
+    const before = stsCalls(devstack);
+
+    // 25 minutes left: past the late tab's refresh point (half-life, 30 minutes in).
+    const late = await tab({ refreshWindowMs: 50 * MINUTE_MS, refreshJitterMs: 0 });
+    late.start();
+    await until(() => late.getSnapshot().status === 'ready');
+    await quiet(early, late)();
+
+    expect(stsCalls(devstack) - before).toBe(1);
+    expect(keyOf(late)).not.toBe(old);
+    // The fresher credentials reach the first tab too.
+    expect(keyOf(early)).toBe(keyOf(late));
+  });
+
+  it('signing out in one tab signs out every tab, and signing in again signs them all in', async () => {
+    const all = await tabs(3);
+    for (const session of all) session.start();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    await quiet(...all)();
+
+    await all[1]!.signOut();
+    await until(() => all.every((session) => session.getSnapshot().status === 'signed-out'));
+    for (const session of all) {
+      expect(session.getSnapshot().credentials).toBeNull();
+      expect(session.credentials.secretAccessKey).toBe('');
+      expect(await rejectionOf(session.credentialProvider())).toBeInstanceOf(SignedOutError);
+    }
+
+    await time.advance(MINUTE_MS, quiet(...all));
+    const before = stsCalls(devstack);
+    await all[2]!.signIn();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    expect(stsCalls(devstack) - before).toBe(1);
+    expect(all.map(keyOf)).toEqual([keyOf(all[2]!), keyOf(all[2]!), keyOf(all[2]!)]);
+  });
+
+  it('credentials obtained before a sign-out but delivered after it sign no tab back in', async () => {
+    const posted: unknown[] = [];
+    const first = await tab({ crossTab: { channel: spyChannel(posted) } });
+    const second = await tab();
+    first.start();
+    second.start();
+    await until(() => [first, second].every((s) => s.getSnapshot().status === 'ready'));
+    await quiet(first, second)();
+    const [announced] = posted.filter(
+      (message) => (message as { type?: unknown }).type === 'credentials',
+    );
+    expect(announced).toBeDefined();
+    await time.advance(MINUTE_MS, quiet(first, second));
+
+    await second.signOut();
+    await until(() => first.getSnapshot().status === 'signed-out');
+    // Another tab's announcement, sent before the sign-out, overtaken by it on the way.
+    const late = new BroadcastChannel(channelName);
+    late.postMessage({ ...(announced as object), from: 'a-third-tab' });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    late.close();
+    await flush();
+
+    expect([first, second].map((s) => s.getSnapshot().status)).toEqual([
+      'signed-out',
+      'signed-out',
+    ]);
+  });
+
+  it('a stopped session that signs out still signs out the other tabs', async () => {
+    const all = await tabs(2);
+    for (const session of all) session.start();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    await quiet(...all)();
+
+    all[0]!.stop();
+    await all[0]!.signOut();
+    await until(() => all[1]!.getSnapshot().status === 'signed-out');
+  });
+
+  it('when the refreshing tab stops mid-refresh, the next tab waiting takes over', async () => {
+    let hang = false;
+    const hung: AbortSignal[] = [];
+    const leader = await tab({
+      tokenSource: callbackTokenSource(({ signal }) => {
+        if (!hang) return mintIdToken(devstack, time);
+        hung.push(signal);
+        // An IdP that never answers; only the session's abort ends the wait.
+        return new Promise<string>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason)),
+        );
+      }),
+    });
+    const [next, other] = await tabs(2);
+    for (const session of [leader, next!, other!]) session.start();
+    await until(() => [leader, next!, other!].every((s) => s.getSnapshot().status === 'ready'));
+    await quiet(leader, next!, other!)();
+    await time.advance(MINUTE_MS, quiet(leader, next!, other!));
+    const old = keyOf(leader);
+    const before = stsCalls(devstack);
+
+    hang = true;
+    const leaderRefresh = leader.refresh({ force: true });
+    await until(() => hung.length === 1);
+    const nextRefresh = next!.refresh({ force: true });
+    await flush();
+    // The leader holds the lock, the next tab waits for it.
+    expect(locks.busy).toBe(true);
+    expect(stsCalls(devstack)).toBe(before);
+
+    leader.stop();
+    expect(await rejectionOf(leaderRefresh)).toBeInstanceOf(AbortedError);
+    const identity = await nextRefresh;
+    await quiet(next!, other!)();
+
+    expect(stsCalls(devstack) - before).toBe(1);
+    expect(identity.accessKeyId).not.toBe(old);
+    expect(keyOf(other!)).toBe(identity.accessKeyId);
+    // The stopped tab no longer listens.
+    expect(keyOf(leader)).toBe(old);
+  });
+
+  it('a tab stopped while waiting for the lock leaves the queue without calling STS', async () => {
+    let held: ReturnType<typeof gate> | null = null;
+    let entered = false;
+    const holder = await tab({
+      tokenSource: callbackTokenSource(async () => {
+        if (held) {
+          entered = true;
+          await held.promise;
+        }
+        return mintIdToken(devstack, time);
+      }),
+    });
+    const waiter = await tab();
+    holder.start();
+    waiter.start();
+    await until(() => waiter.getSnapshot().status === 'ready');
+    await quiet(holder, waiter)();
+    const old = keyOf(waiter);
+    const before = stsCalls(devstack);
+
+    held = gate();
+    const holding = holder.refresh({ force: true });
+    await until(() => entered);
+    const waiting = waiter.refresh({ force: true });
+    await flush();
+    waiter.stop();
+    expect(await rejectionOf(waiting)).toBeInstanceOf(AbortedError);
+
+    held.open();
+    await holding;
+    await quiet(holder)();
+    expect(stsCalls(devstack) - before).toBe(1);
+    expect(locks.busy).toBe(false);
+    // Stopped, the waiter heard nothing of the holder's new credentials.
+    expect(keyOf(waiter)).toBe(old);
+  });
+
+  it('sends plain records over the channel and ignores foreign or malformed messages', async () => {
+    const posted: unknown[] = [];
+    const [first, second] = [await tab({ crossTab: { channel: spyChannel(posted) } }), await tab()];
+    first!.start();
+    await until(() => first!.getSnapshot().status === 'ready');
+    second!.start();
+    await until(() => second!.getSnapshot().status === 'ready');
+    await quiet(first!, second!)();
+
+    const credentials = posted.filter(
+      (message): message is { type: string; record: SessionRecord } =>
+        typeof (message as { record?: unknown }).record === 'object' &&
+        (message as { record?: unknown }).record !== null,
+    );
+    expect(credentials.length).toBeGreaterThan(0);
+    for (const { record } of credentials) {
+      // Plain data: a JSON round trip loses nothing (no Date, no hook, no frozen identity).
+      expect(JSON.parse(JSON.stringify(record))).toEqual(record);
+      expect(Object.isFrozen(record.identity)).toBe(false);
+    }
+
+    const key = keyOf(second!);
+    const intruder = new BroadcastChannel(channelName);
+    const forged = {
+      ...credentials[0]!.record,
+      accessKeyId: 'ASIAFORGED',
+      expiresAtMs: time.now() + 2 * HOUR_MS,
+    };
+    intruder.postMessage({ type: 'credentials', record: forged });
+    intruder.postMessage({
+      protocol: 'fedcreds-cross-tab/1',
+      from: 'x',
+      type: 'signed-out-please',
+    });
+    intruder.postMessage({
+      protocol: 'fedcreds-cross-tab/1',
+      from: 'x',
+      type: 'credentials',
+      record: { ...forged, secretAccessKey: undefined },
+    });
+    intruder.postMessage(null);
+    await flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    intruder.close();
+    expect(keyOf(second!)).toBe(key);
+    expect(second!.getSnapshot().status).toBe('ready');
+  });
+
+  it('without Web Locks each tab refreshes on its own', async () => {
+    const all = await tabs(3, { crossTab: { locks: null } });
+    const before = stsCalls(devstack);
+    for (const session of all) session.start();
+    await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
+    expect(stsCalls(devstack) - before).toBe(3);
+    expect(new Set(all.map(keyOf)).size).toBe(3);
+    expect(createCrossTabCoordinator({ name: 'x', locks: null }).active).toBe(false);
+    expect(createCrossTabCoordinator({ name: 'x', channel: null, locks }).active).toBe(false);
+    expect(createCrossTabCoordinator({ name: 'x', locks }).active).toBe(true);
+  });
+
+  it('refuses a missing name, a bad answer timeout, crossTab with coordinator, and a shared coordinator', async () => {
+    expect(() => createCrossTabCoordinator({ name: '' })).toThrow(InvalidParameterError);
+    expect(() => createCrossTabCoordinator({ name: 'x', answerTimeoutMs: 0 })).toThrow(
+      InvalidParameterError,
+    );
+    const coordinator = createCrossTabCoordinator({ name: channelName, locks });
+    const error = await rejectionOf(tab({ coordinator, crossTab: { name: channelName, locks } }));
+    expect(error).toBeInstanceOf(InvalidParameterError);
+    expect((error as InvalidParameterError).parameter).toBe('crossTab');
+
+    const one = await tab({ coordinator });
+    const two = await tab({ coordinator });
+    one.start();
+    expect(() => two.start()).toThrow(InvalidParameterError);
+  });
+
+  it('accepts the browser’s LockManager and BroadcastChannel types', () => {
+    // Compile-time: navigator.locks and BroadcastChannel fit the options.
+    const fromBrowser = (navigatorLocks: LockManager): CrossTabOptions => ({
+      locks: navigatorLocks satisfies CrossTabLocks,
+      channel: (name) => new BroadcastChannel(name),
+    });
+    expect(typeof fromBrowser).toBe('function');
+  });
+});
