@@ -3,6 +3,7 @@ import { AwsCredentialsProvider } from '@fedcreds/react';
 import { useState } from 'react';
 import { userManager } from './auth/userManager';
 import { createSamlSession } from './auth/createSamlSession';
+import { roleName } from './auth/roleName';
 import type { SignInMethod } from './auth/signInMethod';
 import { config, refreshTiming } from './config';
 import { Dashboard } from './components/Dashboard';
@@ -28,10 +29,9 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
 
   const pickRole = (role: SamlRole) => {
     if (pendingSamlResponse === undefined) return;
-    const roleName = role.roleArn.slice(role.roleArn.indexOf(':role/') + 6);
     setSaml({
       session: createSamlSession(pendingSamlResponse, role),
-      method: { kind: 'saml', label: `SAML · ${roleName}` },
+      method: { kind: 'saml', label: `SAML · ${roleName(role)}` },
     });
     setPendingSamlResponse(undefined);
   };
@@ -46,13 +46,18 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
   }
   if (pendingSamlResponse !== undefined) {
     return (
-      <main>
-        <SamlRoleChooser
-          samlResponse={pendingSamlResponse}
-          onSelect={pickRole}
-          onCancel={() => setPendingSamlResponse(undefined)}
-        />
-      </main>
+      <>
+        <header className="header">
+          <h1>fedcreds demo</h1>
+        </header>
+        <main>
+          <SamlRoleChooser
+            samlResponse={pendingSamlResponse}
+            onSelect={pickRole}
+            onCancel={() => setPendingSamlResponse(undefined)}
+          />
+        </main>
+      </>
     );
   }
   return (

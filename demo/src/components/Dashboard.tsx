@@ -1,4 +1,3 @@
-import type { SessionStatus } from '@fedcreds/core';
 import { RequireAwsCredentials, useAwsCredentials } from '@fedcreds/react';
 import { useEffect } from 'react';
 import type { SignInMethod } from '../auth/signInMethod';
@@ -9,8 +8,6 @@ import { Header } from './Header';
 import { S3Panel } from './S3Panel';
 import { needsSignIn } from './needsSignIn';
 import { SignInPanel } from './SignInPanel';
-
-const selectStatus = (state: { status: SessionStatus }) => state.status;
 
 /**
  * The page under a session: sign-in choices while signed out, the credentials, and the S3 and
@@ -23,8 +20,7 @@ export function Dashboard({
   method: SignInMethod;
   onSignedOut?: () => void;
 }) {
-  const status = useAwsCredentials(selectStatus);
-  const { signIn, error } = useAwsCredentials();
+  const { status, signIn, error } = useAwsCredentials();
   const signedOut = status === 'signed-out';
 
   useEffect(() => {

@@ -1,7 +1,6 @@
 import type { SamlRole } from '@fedcreds/core';
 import { SamlRolePicker } from '@fedcreds/react';
-
-const roleName = (role: SamlRole) => role.roleArn.slice(role.roleArn.indexOf(':role/') + 6);
+import { roleName } from '../auth/roleName';
 
 /** The roles the SAML response offers; the user picks the one to assume. */
 export function SamlRoleChooser({
