@@ -52,7 +52,9 @@ describe('sessions across tabs (Chromium)', () => {
       configFile: false,
       logLevel: 'warn',
       resolve: {
-        alias: [{ find: /^@fedcreds\/core$/, replacement: source('../../packages/core/src/index.ts') }],
+        alias: [
+          { find: /^@fedcreds\/core$/, replacement: source('../../packages/core/src/index.ts') },
+        ],
       },
       build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
     });

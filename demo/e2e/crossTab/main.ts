@@ -23,7 +23,8 @@ const setting = (name: string): string => {
 
 const session = createFederatedSession({
   credentials: new WebIdentityCredentials(
-    { RoleArn: setting('roleArn'), RoleSessionName: 'alice' },
+    // The session writes the token in from the token source before every STS call.
+    { RoleArn: setting('roleArn'), RoleSessionName: 'alice', WebIdentityToken: undefined },
     { endpoint: setting('sts'), region: setting('region'), maxAttempts: 1 },
   ),
   tokenSource: callbackTokenSource(() => window.fedcredsTestToken()),
