@@ -4,7 +4,8 @@
  * Node's real BroadcastChannel; STS is the dev stack's, on simulated time, through the real STS
  * client. STS calls are counted by the dev stack.
  */
-import type { Devstack } from '@fedcreds/devstack';
+import { DEMO_CLIENT_ID, DEMO_ORIGIN, type Devstack } from '@fedcreds/devstack';
+import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbortedError,
@@ -19,11 +20,13 @@ import {
   type FederatedSessionOptions,
   type SessionRecord,
 } from '@fedcreds/core';
+import { createOidcSession } from '@fedcreds/core/oidc';
 import { MemoryLocks } from './crossTabHarness.js';
 import {
   FakeTime,
   HOUR_MS,
   MINUTE_MS,
+  WEB_ROLE,
   flush,
   mintIdToken,
   rejectionOf,
@@ -261,6 +264,42 @@ describe('createCrossTabCoordinator', () => {
       'signed-out',
       'signed-out',
     ]);
+  });
+
+  it('createOidcSession takes crossTab too: a tab with no IdP user yet adopts the signed-in tab’s credentials', async () => {
+    const signedIn = await tab();
+    signedIn.start();
+    await until(() => signedIn.getSnapshot().status === 'ready');
+    await quiet(signedIn)();
+    const before = stsCalls(devstack);
+
+    // No user in this user manager: on its own, this session would report reauth-required.
+    const store = () => new WebStorageStateStore({ store: new InMemoryWebStorage() });
+    const userManager = new UserManager({
+      authority: devstack.urls.oidc,
+      client_id: DEMO_CLIENT_ID,
+      redirect_uri: `${DEMO_ORIGIN}/callback`,
+      userStore: store(),
+      stateStore: store(),
+      automaticSilentRenew: false,
+      monitorSession: false,
+    });
+    const oidcTab = createOidcSession({
+      userManager,
+      roleArn: devstack.roleArn(WEB_ROLE),
+      region: devstack.config.region,
+      clientConfig: { endpoint: devstack.urls.sts },
+      clock: time.clock,
+      timers: time.timers,
+      environment: null,
+      crossTab: { name: channelName, locks },
+    });
+    started.push(oidcTab);
+    oidcTab.start();
+    await until(() => oidcTab.getSnapshot().status === 'ready');
+
+    expect(keyOf(oidcTab)).toBe(keyOf(signedIn));
+    expect(stsCalls(devstack)).toBe(before);
   });
 
   it('a stopped session that signs out still signs out the other tabs', async () => {
