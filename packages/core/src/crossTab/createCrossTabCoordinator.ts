@@ -22,7 +22,8 @@ import {
 /**
  * How long a tab about to call STS waits for the other tabs to say which credentials they hold,
  * in milliseconds. Tabs answer within a task or two; the timeout only matters for a tab that is
- * present but does not answer (its main thread busy or frozen).
+ * present but does not answer (its main thread busy), or where the lock manager cannot count the
+ * tabs present (no `locks.query()`), when the asking tab waits for it in full before calling STS.
  */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 500;
 
