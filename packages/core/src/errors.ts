@@ -216,7 +216,10 @@ export class MissingCredentialsError extends FedcredsError {
 /** The session was signed out while the operation was in flight, or after it. */
 export class SignedOutError extends FedcredsError {
   readonly code = 'ERR_SIGNED_OUT';
-  constructor(message = 'The session is signed out; sign in again.', options?: FedcredsErrorOptions) {
+  constructor(
+    message = 'The session is signed out; sign in again.',
+    options?: FedcredsErrorOptions,
+  ) {
     super(message, false, options);
   }
 }

@@ -129,7 +129,9 @@ export interface DevstackConfig {
 }
 
 /** Options accepted by `startDevstack`: any part of the config, deeply optional at the top level. */
-export type DevstackOptions = Partial<Omit<DevstackConfig, 'ports' | 'oidc' | 'saml' | 'sts' | 'gateway'>> & {
+export type DevstackOptions = Partial<
+  Omit<DevstackConfig, 'ports' | 'oidc' | 'saml' | 'sts' | 'gateway'>
+> & {
   ports?: Partial<DevstackConfig['ports']>;
   oidc?: Partial<DevstackConfig['oidc']>;
   saml?: Partial<DevstackConfig['saml']>;
@@ -152,8 +154,22 @@ export function defaultDevstackConfig(): DevstackConfig {
     region: 'us-east-1',
     allowedOrigins: [DEMO_ORIGIN, 'http://localhost:5173'],
     users: [
-      { username: 'alice', password: 'alice-password', sub: 'alice', email: 'alice@example.test', name: 'Alice', samlRoles: ['fedcreds-demo-saml', 'fedcreds-demo-saml-readonly'] },
-      { username: 'bob', password: 'bob-password', sub: 'bob', email: 'bob@example.test', name: 'Bob', samlRoles: ['fedcreds-demo-saml-readonly'] },
+      {
+        username: 'alice',
+        password: 'alice-password',
+        sub: 'alice',
+        email: 'alice@example.test',
+        name: 'Alice',
+        samlRoles: ['fedcreds-demo-saml', 'fedcreds-demo-saml-readonly'],
+      },
+      {
+        username: 'bob',
+        password: 'bob-password',
+        sub: 'bob',
+        email: 'bob@example.test',
+        name: 'Bob',
+        samlRoles: ['fedcreds-demo-saml-readonly'],
+      },
     ],
     roles: [
       {
