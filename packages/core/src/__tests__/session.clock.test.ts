@@ -4,7 +4,7 @@
  * keeps true time; the session's clock is the fake one, shifted.
  */
 import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import {
   createFederatedSession,
@@ -142,6 +142,43 @@ describe('a sleeping laptop', () => {
     expect(stsCalls(devstack)).toBe(before + 1);
     s.stop();
     expect(env.listeners).toBe(0);
+  });
+
+  it("by default listens to the page's visibilitychange and online events while started", async () => {
+    const document = Object.assign(new EventTarget(), { visibilityState: 'hidden' });
+    const window = new EventTarget();
+    vi.stubGlobal('document', document);
+    vi.stubGlobal('window', window);
+    try {
+      const s = createFederatedSession({
+        credentials: await webIdentityCredentials(devstack, time),
+        tokenSource: countingTokenSource(devstack, time),
+        clock: time.clock,
+        timers: time.timers,
+      });
+      s.start();
+      await until(() => s.getSnapshot().status === 'ready');
+      const before = stsCalls(devstack);
+      time.sleep(2 * HOUR_MS);
+      document.dispatchEvent(new Event('visibilitychange')); // still hidden: nothing
+      expect(s.getSnapshot().status).toBe('ready');
+      document.visibilityState = 'visible';
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(s.getSnapshot().status).toBe('expired');
+      await until(() => s.getSnapshot().status === 'ready');
+      time.sleep(2 * HOUR_MS);
+      window.dispatchEvent(new Event('online'));
+      expect(s.getSnapshot().status).toBe('expired');
+      await until(() => s.getSnapshot().status === 'ready');
+      expect(stsCalls(devstack)).toBe(before + 2);
+      s.stop();
+      time.sleep(2 * HOUR_MS);
+      window.dispatchEvent(new Event('online'));
+      document.dispatchEvent(new Event('visibilitychange'));
+      expect(s.getSnapshot().status).toBe('ready'); // detached on stop
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('wakes without any event: the provider still never hands out the dead credentials', async () => {
