@@ -101,6 +101,7 @@ export type {
   SessionStatus,
 } from './session/FederatedSession.js';
 export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
+export { initialSessionState } from './session/reduceSession.js';
 export {
   DEFAULT_RETRY_BASE_DELAY_MS,
   DEFAULT_RETRY_MAX_DELAY_MS,

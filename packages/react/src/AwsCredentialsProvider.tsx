@@ -1,5 +1,5 @@
 'use client';
-import type { FederatedSession } from '@fedcreds/core';
+import { initialSessionState, type FederatedSession } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import type { CreateOidcSessionOptions, OidcSession } from '@fedcreds/core/oidc';
 import { UserManager } from 'oidc-client-ts';
@@ -8,7 +8,6 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ReactNode } from 'react';
 import { AwsCredentialsContext } from './AwsCredentialsContext.js';
 import { createCredentialsStore } from './credentialsStore.js';
-import { idleSnapshot } from './idleSnapshot.js';
 
 /** {@link AwsCredentialsProvider} over a session the app built itself. */
 export interface AwsCredentialsSessionProps {
@@ -65,8 +64,15 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
   const [ownSession] = useState(() =>
     props.session === undefined ? buildOidcSession(props as AwsCredentialsOidcProps) : null,
   );
-  const session = props.session ?? (ownSession as FederatedSession);
-  const store = useMemo(() => createCredentialsStore(session, idleSnapshot), [session]);
+  const session = props.session ?? ownSession;
+  if (!session) {
+    // The session is built once, from the first render's props; a provider that started with
+    // `session` cannot grow its own later without silently dropping the one it had.
+    throw new Error(
+      'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
+    );
+  }
+  const store = useMemo(() => createCredentialsStore(session, initialSessionState), [session]);
 
   useEffect(() => {
     session.start();

@@ -14,7 +14,8 @@ import {
 } from '../session/reduceSession.js';
 import { singleFlight } from '../session/singleFlight.js';
 import { Alarm, MAX_TIMER_SLICE_MS } from '../time/Alarm.js';
-import { raceSignal, timeoutSignal } from '../time/timeoutSignal.js';
+import { raceSignal } from '../time/raceSignal.js';
+import { timeoutSignal } from '../time/timeoutSignal.js';
 import { FakeTime, HOUR_MS, MINUTE_MS, rejectionOf } from './sessionHarness.js';
 
 const T0 = Date.UTC(2030, 0, 1);

@@ -20,7 +20,7 @@ import {
   validateAssumeRoleParams,
   validateGetSessionTokenParams,
 } from '../validation/validateStsParams.js';
-import { raceAbort } from './abort.js';
+import { raceSignal } from '../time/raceSignal.js';
 import { Credentials, type CredentialsCallOptions } from './Credentials.js';
 import { DEFAULT_STS_REGION, StsCredentials, isTemporaryCredentials } from './StsCredentials.js';
 
@@ -185,7 +185,10 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     if (master.sessionToken) this.validate(params, true);
     const input = { ...params };
     if (input.SerialNumber && this.tokenCodeFn) {
-      input.TokenCode = await raceAbort(askTokenCode(this.tokenCodeFn, input.SerialNumber), signal);
+      input.TokenCode = await raceSignal(
+        askTokenCode(this.tokenCodeFn, input.SerialNumber),
+        signal,
+      );
     }
     const options = signal ? { abortSignal: signal } : {};
     if (input.RoleArn) {
@@ -204,7 +207,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
       identity = await master.getPromise({ signal });
     } else if (typeof master === 'function') {
       try {
-        identity = await raceAbort(Promise.resolve(master()), signal);
+        identity = await raceSignal(Promise.resolve(master()), signal);
       } catch (err) {
         throw masterProviderError(err, signal);
       }

@@ -2,7 +2,8 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import { MissingCredentialsError, type FedcredsError } from '../errors.js';
 import { REDACTED, protectIdentity } from '../protectIdentity.js';
 import { toFedcredsError } from '../toFedcredsError.js';
-import { abortError, raceAbort } from './abort.js';
+import { reportUncaught } from '../reportUncaught.js';
+import { raceSignal, toAbortedError } from '../time/raceSignal.js';
 
 /** Default {@link Credentials.expiryWindow}, in seconds. */
 export const DEFAULT_EXPIRY_WINDOW_SECONDS = 15;
@@ -56,13 +57,7 @@ function settle(callback: CredentialsCallback | undefined, err: FedcredsError | 
   try {
     callback(err);
   } catch (thrown) {
-    // The callback's own bug: surface it the platform's way, outside our promise chains.
-    const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-    if (typeof report === 'function') report(thrown);
-    else
-      queueMicrotask(() => {
-        throw thrown;
-      });
+    reportUncaught(thrown);
   }
 }
 
@@ -163,9 +158,9 @@ export class Credentials {
    */
   refreshPromise(options: CredentialsCallOptions = {}): Promise<AwsCredentialIdentity> {
     const { signal } = options;
-    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (signal?.aborted) return Promise.reject(toAbortedError(signal.reason));
     const inFlight = this.#inFlight;
-    if (inFlight) return raceAbort(inFlight, signal);
+    if (inFlight) return raceSignal(inFlight, signal);
     return this.#start(signal);
   }
 
@@ -214,7 +209,7 @@ export class Credentials {
     } catch (err) {
       loading = Promise.reject(err);
     }
-    const run = raceAbort(loading, signal).then(
+    const run = raceSignal(loading, signal).then(
       (loaded) => {
         // An older fetch that finishes after a newer one started must not overwrite it.
         if (seq > this.#appliedSeq) {

@@ -14,10 +14,12 @@ import {
   type StsError,
 } from '../errors.js';
 import { protectIdentity } from '../protectIdentity.js';
+import { reportUncaught } from '../reportUncaught.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
 import { systemClock, type Clock } from '../time/Clock.js';
-import { raceSignal, timeoutSignal } from '../time/timeoutSignal.js';
+import { raceSignal } from '../time/raceSignal.js';
+import { timeoutSignal } from '../time/timeoutSignal.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
@@ -921,12 +923,7 @@ function guard(fn: () => void): void {
   try {
     fn();
   } catch (error) {
-    const report = (globalThis as { reportError?: (error: unknown) => void }).reportError;
-    if (typeof report === 'function') report(error);
-    else
-      queueMicrotask(() => {
-        throw error;
-      });
+    reportUncaught(error);
   }
 }
 

@@ -25,7 +25,10 @@ export type SessionAction =
   /** `signOut()`, here or elsewhere. */
   | { type: 'signedOut' };
 
-/** The state of a session that has done nothing yet. */
+/**
+ * The snapshot of a session that has not started: what a server renders, and what hydration
+ * expects before the session's first update.
+ */
 export const initialSessionState: SessionSnapshot = Object.freeze({
   status: 'idle',
   credentials: null,

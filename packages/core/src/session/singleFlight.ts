@@ -1,4 +1,4 @@
-import { raceSignal, toAbortedError } from '../time/timeoutSignal.js';
+import { raceSignal, toAbortedError } from '../time/raceSignal.js';
 
 /**
  * Wraps `run` so concurrent callers share one execution: the first call starts it, later calls

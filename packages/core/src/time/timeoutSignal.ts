@@ -1,9 +1,10 @@
-import { AbortedError, TimeoutError } from '../errors.js';
+import { TimeoutError } from '../errors.js';
+import { toAbortedError } from './raceSignal.js';
 import type { TimerProvider } from './TimerProvider.js';
 
 /** A signal that aborts when its parent does or when a timeout elapses (see {@link timeoutSignal}). */
 export interface TimeoutSignal {
-  /** Aborted with an {@link AbortedError} (parent aborted) or a {@link TimeoutError} (time is up). */
+  /** Aborted with an `AbortedError` (parent aborted) or a {@link TimeoutError} (time is up). */
   readonly signal: AbortSignal;
   /** Whether the timeout, rather than the parent, aborted the signal. */
   readonly timedOut: boolean;
@@ -54,39 +55,4 @@ export function timeoutSignal(
       parent.removeEventListener('abort', onParentAbort);
     },
   };
-}
-
-/**
- * Settles like `promise`, or rejects with the signal's reason as soon as `signal` aborts — for
- * work that ignores its signal (a token source that never returns). The abandoned promise's
- * eventual rejection is swallowed so it cannot become an unhandled rejection.
- */
-export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => {});
-    return Promise.reject(toAbortedError(signal.reason));
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(toAbortedError(signal.reason));
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** The abort reason if it is already a fedcreds error, else an {@link AbortedError}. */
-export function toAbortedError(reason: unknown): AbortedError | TimeoutError {
-  if (reason instanceof TimeoutError || reason instanceof AbortedError) return reason;
-  return new AbortedError();
 }
