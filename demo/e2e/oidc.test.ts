@@ -33,8 +33,8 @@ describe('OpenID Connect sign-in', () => {
     logs.push(log);
     const response = await page.goto(`${demo.origin}/`);
     expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
-    // No stored user: the session says the IdP needs the user.
-    await waitForText(page, 'status', 'reauth-required');
+    // No stored user: nobody is signed in.
+    await waitForText(page, 'status', 'signed-out');
     await waitForAbsent(page, 's3-panel');
 
     await click(page, 'sign-in-oidc');
@@ -88,7 +88,7 @@ describe('OpenID Connect sign-in', () => {
 
     // Signed out for good: the stored user is gone, a reload finds nobody.
     await page.reload();
-    await waitForText(page, 'status', 'reauth-required');
+    await waitForText(page, 'status', 'signed-out');
     await page.locator('[data-testid="sign-in-oidc"]').waitFor();
     await waitForAbsent(page, 's3-panel');
     expect(webIdentityCalls()).toBe(3);

@@ -7,8 +7,8 @@ const selectStatus = (state: { status: SessionStatus }) => state.status;
 
 const LABELS: Partial<Record<SessionStatus, string>> = {
   idle: 'starting',
-  'signed-out': 'signed out',
-  'reauth-required': 'not signed in',
+  'signed-out': 'not signed in',
+  'reauth-required': 'sign in again',
 };
 
 /** Title bar with the sign-in status and how the user signed in. */

@@ -165,7 +165,10 @@ export class TokenUnavailableError extends FedcredsError {
   }
 }
 
-/** Why the IdP needs the user again. */
+/**
+ * Why the IdP needs the user. `signed_out` means nobody has signed in yet (or the user signed
+ * out): a session settles in status `signed-out` for it rather than `reauth-required`.
+ */
 export type ReauthReason =
   | 'login_required'
   | 'interaction_required'

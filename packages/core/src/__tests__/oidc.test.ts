@@ -221,13 +221,30 @@ describe('oidcTokenSource', () => {
     expect(error).toMatchObject({ code: 'ERR_REAUTH_REQUIRED', reason: 'no_refresh_token' });
   });
 
-  it('with nobody signed in: reauth-required (login_required)', async () => {
+  it('with nobody signed in: ReauthRequiredError (signed_out), and a session that is signed-out without a reauth-required event', async () => {
     const source = oidcTokenSource(newUserManager());
     expect(
       await rejectionOf(source.getToken({ forceRefresh: false, signal: signal() })),
     ).toMatchObject({
-      reason: 'login_required',
+      reason: 'signed_out',
     });
+
+    const session = createFederatedSession({
+      credentials: new WebIdentityCredentials(
+        { RoleArn: devstack.roleArn(WEB_ROLE) },
+        stsConfig(devstack),
+      ),
+      tokenSource: source,
+    });
+    const callsBefore = stsCalls(devstack);
+    const reauth: unknown[] = [];
+    session.on('reauth-required', (event) => reauth.push(event));
+    session.start();
+    await until(() => session.getSnapshot().status === 'signed-out');
+    session.stop();
+    expect(session.getSnapshot().error).toMatchObject({ reason: 'signed_out' });
+    expect(reauth).toEqual([]);
+    expect(stsCalls(devstack)).toBe(callsBefore);
   });
 });
 

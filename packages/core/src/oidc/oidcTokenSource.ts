@@ -128,7 +128,7 @@ export function oidcTokenSource(
 
   const renew = singleFlight(async () => {
     const before = await userManager.getUser();
-    if (!before) throw noUser();
+    if (!before) throw notSignedIn();
     if (!before.refresh_token && !userManager.settings.silent_redirect_uri) {
       throw new ReauthRequiredError(
         'no_refresh_token',
@@ -157,7 +157,7 @@ export function oidcTokenSource(
     // A redirect callback being processed is about to store the user this needs.
     if (pendingCallback) await pendingCallback.catch(() => false);
     const user = await userManager.getUser();
-    if (!user) throw noUser();
+    if (!user) throw notSignedIn();
     const token = tokenOf(user);
     if (!forceRefresh && token && remainingMs(token, user) > minValidityMs) return token;
     return renew(signal);
@@ -201,6 +201,15 @@ export function oidcTokenSource(
   };
 }
 
+/** Nobody has signed in here (first visit, or after sign-out): the session is `signed-out`. */
+function notSignedIn(): ReauthRequiredError {
+  return new ReauthRequiredError(
+    'signed_out',
+    'No user is signed in with the identity provider; call signIn().',
+  );
+}
+
+/** The IdP's silent renewal came back without a user: its own session is gone. */
 function noUser(): ReauthRequiredError {
   return new ReauthRequiredError(
     'login_required',

@@ -709,7 +709,10 @@ class SessionEngine extends Subscribable implements FederatedSession {
         msLeft: Math.max(0, expiresAt.getTime() - this.#clock.now()),
       });
     }
-    if (error instanceof ReauthRequiredError) this.#emit('reauth-required', { error });
+    // Nobody signed in is `signed-out`, not a demand to sign in *again*.
+    if (error instanceof ReauthRequiredError && error.reason !== 'signed_out') {
+      this.#emit('reauth-required', { error });
+    }
     return error;
   }
 

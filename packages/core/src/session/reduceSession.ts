@@ -82,7 +82,9 @@ export function reduceSession(state: SessionSnapshot, action: SessionAction): Se
       return update(state, {
         status: action.fatal
           ? action.error instanceof ReauthRequiredError
-            ? 'reauth-required'
+            ? action.error.reason === 'signed_out'
+              ? 'signed-out'
+              : 'reauth-required'
             : 'error'
           : state.status === 'expired'
             ? 'expired'
