@@ -4,9 +4,9 @@
  * Node's real BroadcastChannel; STS is the dev stack's, on simulated time, through the real STS
  * client. STS calls are counted by the dev stack.
  */
-import { DEMO_CLIENT_ID, DEMO_ORIGIN, type Devstack } from '@fedcreds/devstack';
+import { DEMO_CLIENT_ID, DEMO_ORIGIN } from '@fedcreds/devstack';
 import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbortedError,
   InvalidParameterError,
@@ -23,33 +23,26 @@ import {
 import { createOidcSession } from '@fedcreds/core/oidc';
 import { MemoryLocks } from './crossTabHarness.js';
 import {
-  FakeTime,
   HOUR_MS,
   MINUTE_MS,
   WEB_ROLE,
   flush,
   mintIdToken,
   rejectionOf,
-  startStack,
   stsCalls,
   timedSession,
+  timedStackForFile,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
-let devstack: Devstack;
-let time = new FakeTime();
+const { devstack, time } = timedStackForFile();
 let locks = new MemoryLocks();
 let channelName = '';
 let testNumber = 0;
 const started: FederatedSession[] = [];
 
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
 beforeEach(() => {
-  time = new FakeTime();
   locks = new MemoryLocks();
   // A channel of its own per test: Node delivers BroadcastChannel messages process-wide.
   channelName = `fedcreds:cross-tab-test-${++testNumber}`;

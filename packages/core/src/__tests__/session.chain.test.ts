@@ -2,8 +2,7 @@
  * Chained sessions (role assumed from a web-identity session's role) and SAML sessions, against
  * the dev stack's STS on simulated time.
  */
-import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ChainableTemporaryCredentials,
   ReauthRequiredError,
@@ -13,7 +12,6 @@ import {
 } from '@fedcreds/core';
 import {
   CHAINED_ROLE,
-  FakeTime,
   HOUR_MS,
   MINUTE_MS,
   SAML_ROLE,
@@ -22,25 +20,15 @@ import {
   recordEvents,
   rejectionOf,
   samlCredentials,
-  startStack,
   stsCalls,
   stsConfig,
   timedSession,
+  timedStackForFile,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
-let devstack: Devstack;
-let time = new FakeTime();
-
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
-beforeEach(() => {
-  time = new FakeTime();
-  devstack.faults.sts.clear();
-});
+const { devstack, time } = timedStackForFile();
 
 /**
  * Makes the chained STS client sign with the simulated time (the SDK's signer reads `Date.now()`

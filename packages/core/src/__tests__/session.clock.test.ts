@@ -3,39 +3,28 @@
  * header), a laptop that sleeps through expiry, a visibility change after it. The dev stack's STS
  * keeps true time; the session's clock is the fake one, shifted.
  */
-import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import {
   createFederatedSession,
   type FederatedSession,
+  type FederatedSessionOptions,
   type WebIdentityCredentials,
 } from '@fedcreds/core';
 import {
-  FakeTime,
   HOUR_MS,
   MINUTE_MS,
   countingTokenSource,
   idle,
   manualEnvironment,
   recordEvents,
-  startStack,
   stsCalls,
+  timedStackForFile,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
-let devstack: Devstack;
-let time = new FakeTime();
-
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
-beforeEach(() => {
-  time = new FakeTime();
-  devstack.faults.sts.clear();
-});
+const { devstack, time } = timedStackForFile();
 
 /** Makes the STS client unable to read the `Date` header, as in a browser without CORS exposure. */
 function hideDateHeader(credentials: WebIdentityCredentials): void {
@@ -56,6 +45,22 @@ function hideDateHeader(credentials: WebIdentityCredentials): void {
 function serverExpiry(session: FederatedSession): number {
   const data = session.credentials.data as { Credentials?: { Expiration?: Date } } | null;
   return data!.Credentials!.Expiration!.getTime();
+}
+
+/** A started session on simulated time, once it holds its first credentials. */
+async function readySession(
+  options: Omit<FederatedSessionOptions, 'credentials' | 'tokenSource' | 'clock' | 'timers'>,
+): Promise<FederatedSession> {
+  const s = createFederatedSession({
+    credentials: await webIdentityCredentials(devstack, time),
+    tokenSource: countingTokenSource(devstack, time),
+    clock: time.clock,
+    timers: time.timers,
+    ...options,
+  });
+  s.start();
+  await until(() => s.getSnapshot().status === 'ready');
+  return s;
 }
 
 describe('a wrong local clock', () => {
@@ -110,16 +115,7 @@ describe('a wrong local clock', () => {
 describe('a sleeping laptop', () => {
   it('sleeps 2 h through expiry: on visibilitychange it reports expired and refreshes at once', async () => {
     const env = manualEnvironment();
-    const s = createFederatedSession({
-      credentials: await webIdentityCredentials(devstack, time),
-      tokenSource: countingTokenSource(devstack, time),
-      clock: time.clock,
-      timers: time.timers,
-      environment: env,
-      random: () => 0.5,
-    });
-    s.start();
-    await until(() => s.getSnapshot().status === 'ready');
+    const s = await readySession({ environment: env, random: () => 0.5 });
     expect(env.listeners).toBe(1);
     const events = recordEvents(s);
     const statuses: string[] = [];
@@ -150,14 +146,7 @@ describe('a sleeping laptop', () => {
     vi.stubGlobal('document', document);
     vi.stubGlobal('window', window);
     try {
-      const s = createFederatedSession({
-        credentials: await webIdentityCredentials(devstack, time),
-        tokenSource: countingTokenSource(devstack, time),
-        clock: time.clock,
-        timers: time.timers,
-      });
-      s.start();
-      await until(() => s.getSnapshot().status === 'ready');
+      const s = await readySession({});
       const before = stsCalls(devstack);
       time.sleep(2 * HOUR_MS);
       document.dispatchEvent(new Event('visibilitychange')); // still hidden: nothing
@@ -182,15 +171,7 @@ describe('a sleeping laptop', () => {
   });
 
   it('wakes without any event: the provider still never hands out the dead credentials', async () => {
-    const s = createFederatedSession({
-      credentials: await webIdentityCredentials(devstack, time),
-      tokenSource: countingTokenSource(devstack, time),
-      clock: time.clock,
-      timers: time.timers,
-      environment: null,
-    });
-    s.start();
-    await until(() => s.getSnapshot().status === 'ready');
+    const s = await readySession({ environment: null });
     const old = s.getSnapshot().credentials!;
     time.sleep(2 * HOUR_MS);
     const served = await s.credentialProvider();
@@ -200,16 +181,7 @@ describe('a sleeping laptop', () => {
   });
 
   it('wakes past the refresh time but before expiry: refreshes within a minute, no expiry', async () => {
-    const s = createFederatedSession({
-      credentials: await webIdentityCredentials(devstack, time),
-      tokenSource: countingTokenSource(devstack, time),
-      clock: time.clock,
-      timers: time.timers,
-      environment: null,
-      random: () => 0.5,
-    });
-    s.start();
-    await until(() => s.getSnapshot().status === 'ready');
+    const s = await readySession({ environment: null, random: () => 0.5 });
     const events = recordEvents(s);
     await time.advance(40 * MINUTE_MS, idle(s));
     time.sleep(17 * MINUTE_MS); // now 3 minutes before expiry

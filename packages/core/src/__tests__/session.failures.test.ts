@@ -6,8 +6,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FedcredsError } from '@fedcreds/core';
 import {
   NetworkError,
@@ -19,7 +18,6 @@ import {
   type FederatedSession,
 } from '@fedcreds/core';
 import {
-  FakeTime,
   HOUR_MS,
   countingTokenSource,
   flush,
@@ -28,24 +26,14 @@ import {
   mintIdToken,
   recordEvents,
   rejectionOf,
-  startStack,
   stsCalls,
   timedSession,
+  timedStackForFile,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
-let devstack: Devstack;
-let time = new FakeTime();
-
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
-beforeEach(() => {
-  time = new FakeTime();
-  devstack.faults.sts.clear();
-});
+const { devstack, time } = timedStackForFile();
 
 /** A started session holding its first credentials, and where its proactive refresh is due. */
 async function readySession(extra: Partial<Parameters<typeof timedSession>[1]> = {}) {

@@ -2,25 +2,19 @@
  * Real time, real timers, real STS: credentials living 4 seconds, watched through two refreshes.
  * The one test that waits on the wall clock (about 5 s); everything else runs on simulated time.
  */
-import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createFederatedSession } from '@fedcreds/core';
 import {
   countingTokenSource,
   recordEvents,
-  startStack,
+  stackForFile,
   stsCalls,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
 const TTL_SECONDS = 4;
-let devstack: Devstack;
-
-beforeAll(async () => {
-  devstack = await startStack(null, { sts: { credentialTtlSeconds: TTL_SECONDS } });
-});
-afterAll(() => devstack.stop());
+const devstack = stackForFile(null, { sts: { credentialTtlSeconds: TTL_SECONDS } });
 
 it('keeps 4-second credentials fresh through two refreshes, never serving expired ones', async () => {
   const session = createFederatedSession({

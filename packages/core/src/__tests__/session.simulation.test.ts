@@ -6,9 +6,8 @@
  * within 60 s of expiry, and STS calls and token renewals must be exactly what the schedule
  * implies.
  */
-import type { Devstack } from '@fedcreds/devstack';
 import type { UserManager } from 'oidc-client-ts';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import {
   createFederatedSession,
   DEFAULT_REFRESH_WINDOW_MS,
@@ -20,7 +19,7 @@ import {
   HOUR_MS,
   flush,
   mintIdToken,
-  startStack,
+  stackForFile,
   stsCalls,
   until,
   webIdentityCredentials,
@@ -31,13 +30,8 @@ const TOKEN_LIFETIMES_S = [300, 900, 1800, 3600, 600, 2700];
 const READERS = 40;
 const MIN_VALIDITY_MS = 60_000;
 
-let devstack: Devstack;
 const time = new FakeTime();
-
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
+const devstack = stackForFile(() => time.now());
 
 /** A small deterministic PRNG (mulberry32), so the jitter is random-looking but repeatable. */
 function seeded(seed: number): () => number {

@@ -5,8 +5,7 @@
  */
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { Devstack } from '@fedcreds/devstack';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ChainableTemporaryCredentials,
   InvalidParameterError,
@@ -17,7 +16,6 @@ import {
   type SessionRecord,
 } from '@fedcreds/core';
 import {
-  FakeTime,
   HOUR_MS,
   MINUTE_MS,
   WEB_ROLE,
@@ -28,25 +26,15 @@ import {
   recordEvents,
   recordSnapshots,
   rejectionOf,
-  startStack,
   stsCalls,
   stsConfig,
   timedSession,
+  timedStackForFile,
   until,
   webIdentityCredentials,
 } from './sessionHarness.js';
 
-let devstack: Devstack;
-let time = new FakeTime();
-
-beforeAll(async () => {
-  devstack = await startStack(() => time.now());
-});
-afterAll(() => devstack.stop());
-beforeEach(() => {
-  time = new FakeTime();
-  devstack.faults.sts.clear();
-});
+const { devstack, time } = timedStackForFile();
 
 async function session(options: Parameters<typeof timedSession>[1] | null = null) {
   const credentials = await webIdentityCredentials(devstack, time);

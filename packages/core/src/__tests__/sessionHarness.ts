@@ -16,6 +16,8 @@ import {
   type TokenSource,
 } from '@fedcreds/core';
 import { startDevstack, type Devstack, type StartDevstackOptions } from '@fedcreds/devstack';
+import { beforeEach } from 'vitest';
+import { standIn, startedForFile } from './fixtures/startedForFile.js';
 
 export const WEB_ROLE = 'fedcreds-demo-web';
 export const SAML_ROLE = 'fedcreds-demo-saml';
@@ -133,6 +135,34 @@ export function startStack(
   options: StartDevstackOptions = {},
 ): Promise<Devstack> {
   return startDevstack({ ephemeralPorts: true, ...(clock && { clock }), ...options });
+}
+
+/**
+ * The file's dev stack ({@link startStack}): started before its first test, stopped after its
+ * last, its STS faults cleared before each test so one test's leftover fault cannot hit the next.
+ */
+export function stackForFile(
+  clock: (() => number) | null,
+  options: StartDevstackOptions = {},
+): Devstack {
+  const devstack = startedForFile('devstack', () => startStack(clock, options));
+  beforeEach(() => devstack.faults.sts.clear());
+  return devstack;
+}
+
+/** A {@link FakeTime} of its own for every test; what this returns is the current test's. */
+export function fakeTimePerTest(): FakeTime {
+  let current = new FakeTime();
+  beforeEach(() => {
+    current = new FakeTime();
+  });
+  return standIn('time', () => current);
+}
+
+/** The session tests' setting: fresh simulated time per test, and the file's stack running on it. */
+export function timedStackForFile(): { devstack: Devstack; time: FakeTime } {
+  const time = fakeTimePerTest();
+  return { devstack: stackForFile(() => time.now()), time };
 }
 
 export function stsConfig(devstack: Devstack, extra: STSClientConfig = {}): STSClientConfig {
