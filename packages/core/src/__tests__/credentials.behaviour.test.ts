@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import type { STSClientConfig } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AbortedError,
   ChainableTemporaryCredentials,
@@ -22,7 +22,7 @@ import {
   type FedcredsErrorCode,
   type StsCredentials,
 } from '@fedcreds/core';
-import { startCredentialsStack, type CredentialsStack } from './fixtures/credentialsStack.js';
+import { credentialsStackForFile, type CredentialsStack } from './fixtures/credentialsStack.js';
 
 type AnyStsCredentials = StsCredentials<object, object>;
 
@@ -243,17 +243,9 @@ function collectUnhandled(): { reasons: unknown[]; stop(): void } {
 /** Lets Node report any unhandled rejection (it does so after the microtask queue drains). */
 const settleEvents = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
 
-let stack: CredentialsStack;
-beforeAll(async () => {
-  stack = await startCredentialsStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = credentialsStackForFile();
 afterEach(() => {
-  vi.useRealTimers();
   vi.unstubAllGlobals();
-  stack.sts.faults.clear();
 });
 
 describe.each(KINDS)('$name', (kind) => {

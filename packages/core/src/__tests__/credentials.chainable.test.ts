@@ -4,7 +4,7 @@
  * devstack STS) with the master's current keys.
  */
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ChainableTemporaryCredentials,
   Credentials,
@@ -13,31 +13,23 @@ import {
   MissingCredentialsError,
   StsError,
   WebIdentityCredentials,
+  type MasterCredentials,
   type TokenCodeCallback,
+  type TokenCodeFn,
 } from '@fedcreds/core';
 import { defaultDevstackConfig } from '@fedcreds/devstack';
-import { startCredentialsStack, type CredentialsStack } from './fixtures/credentialsStack.js';
+import { credentialsStackForFile } from './fixtures/credentialsStack.js';
 
-let stack: CredentialsStack;
-beforeAll(async () => {
-  // A third level, assumable only from the chained role: web identity → chained → level3.
-  stack = await startCredentialsStack({
-    roles: [
-      ...defaultDevstackConfig().roles,
-      {
-        name: 'fedcreds-test-level3',
-        maxSessionDurationSeconds: 3600,
-        assumableBy: ['fedcreds-demo-chained'],
-      },
-    ],
-  });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  stack.sts.faults.clear();
+// A third level, assumable only from the chained role: web identity → chained → level3.
+const stack = credentialsStackForFile({
+  roles: [
+    ...defaultDevstackConfig().roles,
+    {
+      name: 'fedcreds-test-level3',
+      maxSessionDurationSeconds: 3600,
+      assumableBy: ['fedcreds-demo-chained'],
+    },
+  ],
 });
 
 const byAccessKey = (key: string) => stack.sts.stats().byAccessKey[key] ?? 0;
@@ -54,6 +46,14 @@ async function webIdentity(): Promise<WebIdentityCredentials> {
 
 const ciUser = () => new Credentials(stack.ciUser.accessKeyId, stack.ciUser.secretAccessKey);
 
+/** The stack's chained role, assumed with `masterCredentials` through the stack's STS. */
+const chainedRole = (masterCredentials: MasterCredentials) =>
+  new ChainableTemporaryCredentials({
+    params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
+    masterCredentials,
+    stsConfig: stack.stsConfig,
+  });
+
 describe('ChainableTemporaryCredentials', () => {
   it('needs masterCredentials, and says what to pass', () => {
     const attempt = () =>
@@ -65,11 +65,7 @@ describe('ChainableTemporaryCredentials', () => {
   });
 
   it('assumes the role with RoleSessionName "temporary-credentials" by default, signed by the master key', async () => {
-    const creds = new ChainableTemporaryCredentials({
-      params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-      masterCredentials: ciUser(),
-      stsConfig: stack.stsConfig,
-    });
+    const creds = chainedRole(ciUser());
     const before = byAccessKey(stack.ciUser.accessKeyId);
     await creds.getPromise();
     expect(creds.data?.AssumedRoleUser?.Arn).toMatch(
@@ -79,11 +75,7 @@ describe('ChainableTemporaryCredentials', () => {
   });
 
   it('is refused by STS when the master secret is wrong (the server checks the signature)', async () => {
-    const creds = new ChainableTemporaryCredentials({
-      params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-      masterCredentials: new Credentials(stack.ciUser.accessKeyId, 'not-the-right-secret'),
-      stsConfig: stack.stsConfig,
-    });
+    const creds = chainedRole(new Credentials(stack.ciUser.accessKeyId, 'not-the-right-secret'));
     await expect(creds.getPromise()).rejects.toMatchObject({
       code: 'ERR_STS_INVALID_CLIENT',
       wireCode: 'SignatureDoesNotMatch',
@@ -108,11 +100,7 @@ describe('ChainableTemporaryCredentials', () => {
   describe('chains', () => {
     it('role A from role B from a web identity keeps refreshing: each level refreshes its master first', async () => {
       const web = await webIdentity();
-      const chained = new ChainableTemporaryCredentials({
-        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-        masterCredentials: web,
-        stsConfig: stack.stsConfig,
-      });
+      const chained = chainedRole(web);
       const level3 = new ChainableTemporaryCredentials({
         params: { RoleArn: stack.roleArn('fedcreds-test-level3') },
         masterCredentials: chained,
@@ -145,11 +133,7 @@ describe('ChainableTemporaryCredentials', () => {
 
     it('refreshes a master only when it needs it', async () => {
       const web = await webIdentity();
-      const chained = new ChainableTemporaryCredentials({
-        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-        masterCredentials: web,
-        stsConfig: stack.stsConfig,
-      });
+      const chained = chainedRole(web);
       await chained.getPromise();
       const webBefore = stack.stsCalls('AssumeRoleWithWebIdentity');
       await chained.refreshPromise();
@@ -161,11 +145,7 @@ describe('ChainableTemporaryCredentials', () => {
 
     it("signs with the master's current keys, even when the master was refreshed in between", async () => {
       const web = await webIdentity();
-      const chained = new ChainableTemporaryCredentials({
-        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-        masterCredentials: web,
-        stsConfig: stack.stsConfig,
-      });
+      const chained = chainedRole(web);
       await chained.getPromise();
       const firstKey = web.accessKeyId;
       await web.refreshPromise();
@@ -178,11 +158,7 @@ describe('ChainableTemporaryCredentials', () => {
     it('accepts an SDK v3 provider as master and asks it on every refresh', async () => {
       const web = await webIdentity();
       const provider = vi.fn(() => web.getPromise());
-      const chained = new ChainableTemporaryCredentials({
-        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-        masterCredentials: provider,
-        stsConfig: stack.stsConfig,
-      });
+      const chained = chainedRole(provider);
       await chained.getPromise();
       await chained.refreshPromise();
       expect(chained.data?.AssumedRoleUser?.Arn).toContain('fedcreds-demo-chained');
@@ -191,11 +167,7 @@ describe('ChainableTemporaryCredentials', () => {
 
     it('keeps the master session token out of errors (the raw HTTP exchange is dropped)', async () => {
       const web = await webIdentity();
-      const chained = new ChainableTemporaryCredentials({
-        params: { RoleArn: stack.roleArn('fedcreds-demo-chained') },
-        masterCredentials: web,
-        stsConfig: stack.stsConfig,
-      });
+      const chained = chainedRole(web);
       stack.sts.faults.failNext({ action: 'AssumeRole', code: 'AccessDenied' });
       const err = await chained.getPromise().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StsError);
@@ -259,6 +231,14 @@ describe('ChainableTemporaryCredentials', () => {
       RoleArn: stack.roleArn('fedcreds-demo-mfa'),
       SerialNumber: stack.ciUser.mfaSerial,
     });
+    /** The MFA role, assumed with the ci-user's keys and the code `tokenCodeFn` gives. */
+    const mfaRole = (tokenCodeFn: TokenCodeFn) =>
+      new ChainableTemporaryCredentials({
+        params: mfaParams(),
+        masterCredentials: ciUser(),
+        tokenCodeFn,
+        stsConfig: stack.stsConfig,
+      });
 
     it('SerialNumber without tokenCodeFn is an error at construction', () => {
       const attempt = () =>
@@ -277,12 +257,7 @@ describe('ChainableTemporaryCredentials', () => {
         asked.push(serial);
         setTimeout(() => callback(null, stack.ciUser.mfaCode), 10);
       };
-      const creds = new ChainableTemporaryCredentials({
-        params: mfaParams(),
-        masterCredentials: ciUser(),
-        tokenCodeFn,
-        stsConfig: stack.stsConfig,
-      });
+      const creds = mfaRole(tokenCodeFn);
       const before = stack.stsCalls('AssumeRole');
       await Promise.all([creds.getPromise(), creds.getPromise(), creds.refreshPromise()]);
       expect(asked).toEqual([stack.ciUser.mfaSerial]);
@@ -293,12 +268,7 @@ describe('ChainableTemporaryCredentials', () => {
     });
 
     it('accepts a promise-returning tokenCodeFn', async () => {
-      const creds = new ChainableTemporaryCredentials({
-        params: mfaParams(),
-        masterCredentials: ciUser(),
-        tokenCodeFn: () => Promise.resolve(stack.ciUser.mfaCode),
-        stsConfig: stack.stsConfig,
-      });
+      const creds = mfaRole(() => Promise.resolve(stack.ciUser.mfaCode));
       await expect(creds.getPromise()).resolves.toMatchObject({
         accessKeyId: expect.stringMatching(/^ASIA/),
       });
@@ -307,15 +277,10 @@ describe('ChainableTemporaryCredentials', () => {
     it('wraps a tokenCodeFn failure in MfaError, makes no request, and asks again next time', async () => {
       const failure = new Error('user cancelled');
       let attempts = 0;
-      const creds = new ChainableTemporaryCredentials({
-        params: mfaParams(),
-        masterCredentials: ciUser(),
-        tokenCodeFn: (_serial, callback) => {
-          attempts += 1;
-          if (attempts === 1) callback(failure);
-          else callback(null, stack.ciUser.mfaCode);
-        },
-        stsConfig: stack.stsConfig,
+      const creds = mfaRole((_serial, callback) => {
+        attempts += 1;
+        if (attempts === 1) callback(failure);
+        else callback(null, stack.ciUser.mfaCode);
       });
       const before = stack.stsCalls('AssumeRole');
       const err = await creds.getPromise().catch((e: unknown) => e);
@@ -331,19 +296,9 @@ describe('ChainableTemporaryCredentials', () => {
     });
 
     it('turns a code that is not six digits into MfaError, and a wrong code into STS AccessDenied', async () => {
-      const bad = new ChainableTemporaryCredentials({
-        params: mfaParams(),
-        masterCredentials: ciUser(),
-        tokenCodeFn: () => Promise.resolve('12ab'),
-        stsConfig: stack.stsConfig,
-      });
+      const bad = mfaRole(() => Promise.resolve('12ab'));
       await expect(bad.getPromise()).rejects.toBeInstanceOf(MfaError);
-      const wrong = new ChainableTemporaryCredentials({
-        params: mfaParams(),
-        masterCredentials: ciUser(),
-        tokenCodeFn: () => Promise.resolve('000000'),
-        stsConfig: stack.stsConfig,
-      });
+      const wrong = mfaRole(() => Promise.resolve('000000'));
       await expect(wrong.getPromise()).rejects.toMatchObject({ code: 'ERR_STS_ACCESS_DENIED' });
     });
   });

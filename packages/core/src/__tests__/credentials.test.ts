@@ -5,7 +5,7 @@
  */
 import { GetSessionTokenCommand, STSClient } from '@aws-sdk/client-sts';
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AbortedError,
   Credentials,
@@ -14,19 +14,9 @@ import {
   type CredentialsCallOptions,
   type LoadedCredentials,
 } from '@fedcreds/core';
-import { startCredentialsStack, type CredentialsStack } from './fixtures/credentialsStack.js';
+import { credentialsStackForFile } from './fixtures/credentialsStack.js';
 
-let stack: CredentialsStack;
-beforeAll(async () => {
-  stack = await startCredentialsStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  vi.useRealTimers();
-  stack.sts.faults.clear();
-});
+const stack = credentialsStackForFile();
 
 /** A user-written subclass: session-token credentials for the devstack's ci-user. */
 class SessionTokenCredentials extends Credentials {

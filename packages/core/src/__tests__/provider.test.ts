@@ -6,28 +6,19 @@
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ChainableTemporaryCredentials,
   SAMLCredentials,
   WebIdentityCredentials,
   type Credentials,
 } from '@fedcreds/core';
-import { startCredentialsStack, type CredentialsStack } from './fixtures/credentialsStack.js';
+import { credentialsStackForFile } from './fixtures/credentialsStack.js';
 
 const BUCKET = 'fedcreds-demo';
 const TABLE = 'fedcreds-demo';
 
-let stack: CredentialsStack;
-beforeAll(async () => {
-  stack = await startCredentialsStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-afterEach(() => {
-  vi.useRealTimers();
-});
+const stack = credentialsStackForFile();
 
 interface Case {
   name: string;
