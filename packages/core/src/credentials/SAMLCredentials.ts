@@ -10,7 +10,13 @@ import type { CredentialsCallOptions } from './Credentials.js';
 import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
 
 /** Parameters of {@link SAMLCredentials}: those of STS AssumeRoleWithSAML. */
-export type SAMLCredentialsParams = AssumeRoleWithSAMLCommandInput;
+export type SAMLCredentialsParams = Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'> & {
+  /**
+   * The base64 SAML response from the IdP. May be left out at construction when a federated
+   * session supplies it from its token source; a refresh without one is rejected.
+   */
+  SAMLAssertion?: string | undefined;
+};
 
 /**
  * Credentials from STS AssumeRoleWithSAML: a base64 SAML response from the IdP exchanged for
@@ -61,7 +67,7 @@ export class SAMLCredentials extends StsCredentials<
     { signal }: CredentialsCallOptions,
   ): Promise<AssumeRoleWithSAMLCommandOutput> {
     return this.service.send(
-      new AssumeRoleWithSAMLCommand({ ...params }),
+      new AssumeRoleWithSAMLCommand({ ...params, SAMLAssertion: params.SAMLAssertion }),
       signal ? { abortSignal: signal } : {},
     );
   }

@@ -18,8 +18,13 @@ export const DEFAULT_WEB_IDENTITY_SESSION_NAME = 'web-identity';
  */
 export type WebIdentityCredentialsParams = Omit<
   AssumeRoleWithWebIdentityCommandInput,
-  'RoleSessionName'
+  'RoleSessionName' | 'WebIdentityToken'
 > & {
+  /**
+   * The IdP's JWT (OIDC ID token or OAuth access token). May be left out at construction when a
+   * federated session supplies it from its token source; a refresh without one is rejected.
+   */
+  WebIdentityToken?: string | undefined;
   /** Name of the role session (2–64 characters of `[\w+=,.@-]`). @default 'web-identity' */
   RoleSessionName?: string | undefined;
 };
@@ -76,6 +81,8 @@ export class WebIdentityCredentials extends StsCredentials<
   ): Promise<AssumeRoleWithWebIdentityCommandOutput> {
     const input: AssumeRoleWithWebIdentityCommandInput = {
       ...params,
+      // validate() has checked it is there.
+      WebIdentityToken: params.WebIdentityToken,
       RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME,
     };
     return this.service.send(

@@ -76,9 +76,8 @@ export function createOidcSession(options: CreateOidcSessionOptions): OidcSessio
   });
   const credentials = new WebIdentityCredentials(
     {
+      // No WebIdentityToken: the session writes it in from the token source before every STS call.
       RoleArn: roleArn,
-      // Filled in by the session from the token source before every STS call.
-      WebIdentityToken: undefined,
       ...(roleSessionName !== undefined && { RoleSessionName: roleSessionName }),
       ...(durationSeconds !== undefined && { DurationSeconds: durationSeconds }),
     },
