@@ -4,20 +4,14 @@
  * redirect (the authorization URL is captured and a scripted login follows it) and the hidden
  * iframe (its `prompt=none` request is made over HTTP with the browser's cookies).
  */
-import {
-  CookieJar,
-  DEMO_CLIENT_ID,
-  DEMO_ORIGIN,
-  loginWithPassword,
-  type Devstack,
-} from '@fedcreds/devstack';
+import { CookieJar, DEMO_CLIENT_ID, DEMO_ORIGIN, loginWithPassword } from '@fedcreds/devstack';
 import {
   InMemoryWebStorage,
   UserManager,
   WebStorageStateStore,
   type INavigator,
 } from 'oidc-client-ts';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ReauthRequiredError,
   TokenUnavailableError,
@@ -25,15 +19,17 @@ import {
   createFederatedSession,
 } from '@fedcreds/core';
 import { createOidcSession, oidcTokenSource } from '@fedcreds/core/oidc';
-import { WEB_ROLE, rejectionOf, startStack, stsCalls, stsConfig, until } from './sessionHarness.js';
+import {
+  WEB_ROLE,
+  rejectionOf,
+  stackForFile,
+  stsCalls,
+  stsConfig,
+  until,
+} from './sessionHarness.js';
 
 const REDIRECT_URI = `${DEMO_ORIGIN}/callback`;
-let devstack: Devstack;
-
-beforeAll(async () => {
-  devstack = await startStack(null);
-});
-afterAll(() => devstack.stop());
+const devstack = stackForFile(null);
 afterEach(() => {
   devstack.faults.oidc.clear();
   vi.unstubAllGlobals();
