@@ -1,36 +1,26 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import {
-  AwsCredentialsProvider,
   useAwsClient,
   useAwsCredentials,
   useCredentialExpiry,
   useFederatedSession,
 } from '@fedcreds/react';
 import type { FederatedSession } from '@fedcreds/core';
-import type { Devstack } from '@fedcreds/devstack';
 import { S3Client } from '@aws-sdk/client-s3';
-import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   RenderLog,
-  startStack,
+  devstackForFile,
+  fakeTimers,
+  renderInProvider,
+  s3Config,
   stsCalls,
   untilStatus,
   useRenderLog,
   webIdentitySession,
 } from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
+const devstack = devstackForFile();
 
 describe('AwsCredentialsProvider', () => {
   it('under StrictMode makes one session and one STS call, not two', async () => {
@@ -44,13 +34,7 @@ describe('AwsCredentialsProvider', () => {
       useRenderLog(log, 'probe', status);
       return <p data-testid="status">{status}</p>;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Probe />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Probe />);
     await act(() => untilStatus(session, 'ready'));
     expect(screen.getByTestId('status').textContent).toBe('ready');
     expect(stsCalls(devstack) - before).toBe(1);
@@ -83,28 +67,15 @@ describe('AwsCredentialsProvider', () => {
     });
     function Countdown() {
       const { msLeft } = useCredentialExpiry({ intervalMs: 1000 });
-      useAwsClient(S3Client, {
-        region: 'us-east-1',
-        endpoint: devstack.urls.s3,
-        forcePathStyle: true,
-      });
+      useAwsClient(S3Client, s3Config(devstack));
       return <p>{msLeft}</p>;
     }
-    const view = render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Countdown />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    const view = renderInProvider(session, <Countdown />);
     await act(() => untilStatus(session, 'ready'));
     expect(pending.size).toBeGreaterThan(0); // the refresh alarm (and the countdown's tick)
     const before = stsCalls(devstack);
 
-    vi.useFakeTimers({
-      now: Date.now(),
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-    });
+    fakeTimers();
     view.unmount();
     await vi.advanceTimersByTimeAsync(3 * 3_600_000);
     expect(vi.getTimerCount()).toBe(0);

@@ -1,28 +1,18 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
-import { AwsCredentialsProvider, RequireAwsCredentials, useAwsCredentials } from '@fedcreds/react';
-import type { Devstack } from '@fedcreds/devstack';
-import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { act, screen } from '@testing-library/react';
+import { RequireAwsCredentials, useAwsCredentials } from '@fedcreds/react';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ErrorBoundary,
   RenderLog,
-  startStack,
+  denyNextWebIdentity,
+  devstackForFile,
+  renderInProvider,
   untilStatus,
   useRenderLog,
   webIdentitySession,
 } from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-  devstack.faults.sts.clear();
-});
+const devstack = devstackForFile();
 
 function SignIn() {
   const signIn = useAwsCredentials((state) => state.signIn);
@@ -41,17 +31,14 @@ describe('RequireAwsCredentials', () => {
       useRenderLog(log, name);
       return <p data-testid="screen">{name}</p>;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <RequireAwsCredentials
-            fallback={<Screen name="fallback" />}
-            signIn={<Screen name="sign-in" />}
-          >
-            <Screen name="app" />
-          </RequireAwsCredentials>
-        </AwsCredentialsProvider>
-      </StrictMode>,
+    renderInProvider(
+      session,
+      <RequireAwsCredentials
+        fallback={<Screen name="fallback" />}
+        signIn={<Screen name="sign-in" />}
+      >
+        <Screen name="app" />
+      </RequireAwsCredentials>,
     );
     expect(screen.getByTestId('screen').textContent).toBe('fallback');
     await act(() => untilStatus(session, 'ready'));
@@ -71,49 +58,35 @@ describe('RequireAwsCredentials', () => {
   });
 
   it('renders errorFallback with the typed error on a fatal failure', async () => {
-    devstack.faults.sts.failNext({
-      code: 'AccessDenied',
-      status: 403,
-      action: 'AssumeRoleWithWebIdentity',
-    });
+    denyNextWebIdentity(devstack);
     const session = await webIdentitySession(devstack);
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <RequireAwsCredentials
-            fallback={<p>loading</p>}
-            signIn={<SignIn />}
-            errorFallback={(error) => <p data-testid="error">{error.code}</p>}
-          >
-            <p>app</p>
-          </RequireAwsCredentials>
-        </AwsCredentialsProvider>
-      </StrictMode>,
+    renderInProvider(
+      session,
+      <RequireAwsCredentials
+        fallback={<p>loading</p>}
+        signIn={<SignIn />}
+        errorFallback={(error) => <p data-testid="error">{error.code}</p>}
+      >
+        <p>app</p>
+      </RequireAwsCredentials>,
     );
     await act(() => untilStatus(session, 'error'));
     expect(screen.getByTestId('error').textContent).toBe('ERR_STS_ACCESS_DENIED');
   });
 
   it('throws a fatal failure to the nearest error boundary without errorFallback', async () => {
-    devstack.faults.sts.failNext({
-      code: 'AccessDenied',
-      status: 403,
-      action: 'AssumeRoleWithWebIdentity',
-    });
+    denyNextWebIdentity(devstack);
     const session = await webIdentitySession(devstack);
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <ErrorBoundary
-            fallback={(error) => <p data-testid="boundary">{(error as { code: string }).code}</p>}
-          >
-            <RequireAwsCredentials fallback={<p>loading</p>}>
-              <p>app</p>
-            </RequireAwsCredentials>
-          </ErrorBoundary>
-        </AwsCredentialsProvider>
-      </StrictMode>,
+    renderInProvider(
+      session,
+      <ErrorBoundary
+        fallback={(error) => <p data-testid="boundary">{(error as { code: string }).code}</p>}
+      >
+        <RequireAwsCredentials fallback={<p>loading</p>}>
+          <p>app</p>
+        </RequireAwsCredentials>
+      </ErrorBoundary>,
     );
     await act(() => untilStatus(session, 'error'));
     spy.mockRestore();

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, fireEvent, render, screen } from '@testing-library/react';
 import {
   AwsCredentialsProvider,
   SamlRolePicker,
@@ -7,21 +7,11 @@ import {
 } from '@fedcreds/react';
 import { SAMLCredentials, callbackTokenSource, createFederatedSession } from '@fedcreds/core';
 import type { FederatedSession, SamlRole } from '@fedcreds/core';
-import type { Devstack } from '@fedcreds/devstack';
 import { StrictMode, useState } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, stsCalls, untilStatus } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { devstackForFile, stsCalls, untilStatus } from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-});
+const devstack = devstackForFile();
 
 describe('SAML role picking', () => {
   it('lists the roles of the assertion and starts a session with the pair the user picks', async () => {

@@ -1,5 +1,6 @@
-// Shared by the React tests: a dev stack on 127.0.0.1, sessions over it built with the public core
-// API, and small probes that record what components render. Not a test file itself.
+// Shared by the React tests: a dev stack on 127.0.0.1 per test file, sessions over it built with the
+// public core API, rendering under a provider, and small probes that record what components
+// render. Not a test file itself.
 import {
   callbackTokenSource,
   createFederatedSession,
@@ -12,21 +13,86 @@ import type {
   SessionSnapshot,
   TokenSource,
 } from '@fedcreds/core';
-import { startDevstack } from '@fedcreds/devstack';
+import { AwsCredentialsProvider } from '@fedcreds/react';
+import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
 import type { Devstack } from '@fedcreds/devstack';
+import { cleanup, render } from '@testing-library/react';
+import type { RenderResult } from '@testing-library/react';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { OidcClient } from 'oidc-client-ts';
 import type { OidcClientSettings } from 'oidc-client-ts';
-import { Component, useEffect } from 'react';
-import type { ReactNode } from 'react';
+import { Component, StrictMode, useEffect } from 'react';
+import type { ReactElement, ReactNode } from 'react';
+import { afterEach, vi } from 'vitest';
+import { startedForFile } from '../../../core/src/__tests__/fixtures/startedForFile.js';
 
 export const WEB_ROLE = 'fedcreds-demo-web';
 export const BUCKET = 'fedcreds-demo';
 
-export function startStack(): Promise<Devstack> {
-  return startDevstack({ ephemeralPorts: true });
+/**
+ * The file's dev stack: started before its first test, stopped after its last. After each test
+ * whatever it left is undone: rendered trees unmounted, real timers back, no injected fault, empty
+ * web storage.
+ */
+export function devstackForFile(): Devstack {
+  const devstack = startedForFile('devstack', () => startDevstack({ ephemeralPorts: true }));
+  afterEach(() => {
+    cleanup();
+    vi.useRealTimers();
+    devstack.faults.sts.clear();
+    devstack.faults.oidc.clear();
+    sessionStorage.clear();
+    localStorage.clear();
+  });
+  return devstack;
+}
+
+/** Fakes timers and `Date` from now on; promises and I/O stay real, so the dev stack answers. */
+export function fakeTimers(): void {
+  vi.useFakeTimers({
+    now: Date.now(),
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+  });
+}
+
+/** `ui` as an app mounts it: under StrictMode, inside a provider of `session`. */
+export function inProvider(session: FederatedSession, ui: ReactNode): ReactElement {
+  return (
+    <StrictMode>
+      <AwsCredentialsProvider session={session}>{ui}</AwsCredentialsProvider>
+    </StrictMode>
+  );
+}
+
+/** Renders `ui` as an app mounts it (see {@link inProvider}). */
+export function renderInProvider(session: FederatedSession, ui: ReactNode): RenderResult {
+  return render(inProvider(session, ui));
+}
+
+/** The IdP settings of the demo's SPA client, redirecting back to the page's origin. */
+export function oidcSettings(devstack: Devstack): OidcClientSettings {
+  return {
+    authority: devstack.urls.oidc,
+    client_id: DEMO_CLIENT_ID,
+    redirect_uri: `${location.origin}/`,
+    scope: 'openid profile offline_access',
+  };
+}
+
+/** S3 client configuration for the stack's gateway. */
+export function s3Config(devstack: Devstack) {
+  return { region: 'us-east-1', endpoint: devstack.urls.s3, forcePathStyle: true };
+}
+
+/** Makes STS refuse the next AssumeRoleWithWebIdentity for good (AccessDenied). */
+export function denyNextWebIdentity(devstack: Devstack): void {
+  devstack.faults.sts.failNext({
+    code: 'AccessDenied',
+    status: 403,
+    action: 'AssumeRoleWithWebIdentity',
+  });
 }
 
 /** A web-identity session over the stack's STS, its ID tokens minted by the stack's IdP. */
@@ -69,6 +135,14 @@ export async function webIdentitySession(
 /** STS calls of one action so far. */
 export function stsCalls(devstack: Devstack, action = 'AssumeRoleWithWebIdentity'): number {
   return devstack.stats().sts.byAction[action] ?? 0;
+}
+
+/** Tokens the stack's IdP granted so far, of one grant type. */
+export function tokenGrants(
+  devstack: Devstack,
+  grantType: 'authorization_code' | 'refresh_token',
+): number {
+  return devstack.stats().oidc.tokenGrants[grantType] ?? 0;
 }
 
 /** Resolves with the first snapshot that satisfies `predicate` (now or later). */

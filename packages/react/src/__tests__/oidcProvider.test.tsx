@@ -1,4 +1,4 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import {
   AwsCredentialsProvider,
   RequireAwsCredentials,
@@ -6,45 +6,36 @@ import {
   useFederatedSession,
 } from '@fedcreds/react';
 import type { FederatedSession } from '@fedcreds/core';
-import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
-import type { Devstack } from '@fedcreds/devstack';
 import { UserManager } from 'oidc-client-ts';
 import type { UserManagerSettings } from 'oidc-client-ts';
 import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   RenderLog,
   WEB_ROLE,
+  devstackForFile,
+  oidcSettings,
   signInAtIdp,
-  startStack,
   stsCalls,
+  tokenGrants,
   untilStatus,
   useRenderLog,
 } from './harness.js';
 
-let devstack: Devstack;
+const devstack = devstackForFile();
 let settings: UserManagerSettings;
-beforeAll(async () => {
-  devstack = await startStack();
-  settings = {
-    authority: devstack.urls.oidc,
-    client_id: DEMO_CLIENT_ID,
-    redirect_uri: `${location.origin}/`,
-    scope: 'openid profile offline_access',
-  };
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-  devstack.faults.oidc.clear();
-  sessionStorage.clear();
-  localStorage.clear();
+beforeAll(() => {
+  settings = oidcSettings(devstack);
 });
 
-const codeExchanges = () => devstack.stats().oidc.tokenGrants['authorization_code'] ?? 0;
-const refreshGrants = () => devstack.stats().oidc.tokenGrants['refresh_token'] ?? 0;
+const codeExchanges = () => tokenGrants(devstack, 'authorization_code');
+const refreshGrants = () => tokenGrants(devstack, 'refresh_token');
+/** The provider's props for the stack's web role, through the stack's STS. */
+const webRole = () => ({
+  roleArn: devstack.roleArn(WEB_ROLE),
+  region: devstack.config.region,
+  clientConfig: { endpoint: devstack.urls.sts },
+});
 
 describe('AwsCredentialsProvider with OIDC configuration', () => {
   it('under StrictMode handles the sign-in callback once: one code exchange, one session, one STS call', async () => {
@@ -60,12 +51,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
     }
     render(
       <StrictMode>
-        <AwsCredentialsProvider
-          oidc={settings}
-          roleArn={devstack.roleArn(WEB_ROLE)}
-          region={devstack.config.region}
-          clientConfig={{ endpoint: devstack.urls.sts }}
-        >
+        <AwsCredentialsProvider oidc={settings} {...webRole()}>
           <Status />
         </AwsCredentialsProvider>
       </StrictMode>,
@@ -101,9 +87,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       <StrictMode>
         <AwsCredentialsProvider
           oidc={userManager}
-          roleArn={devstack.roleArn(WEB_ROLE)}
-          region={devstack.config.region}
-          clientConfig={{ endpoint: devstack.urls.sts }}
+          {...webRole()}
           // Renew the ID token before every STS call, so a forced refresh asks the IdP.
           minValidityMs={24 * 3_600_000}
         >

@@ -1,24 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { fireEvent, render, screen } from '@testing-library/react';
 import { DEMO_CLIENT_ID } from '@fedcreds/devstack';
-import type { Devstack } from '@fedcreds/devstack';
 import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { App } from './readmeExample.js';
 import type { AppConfig } from './readmeExample.js';
-import { BUCKET, WEB_ROLE, signInAtIdp, startStack, stsCalls } from './harness.js';
+import { BUCKET, WEB_ROLE, devstackForFile, signInAtIdp, stsCalls } from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-});
+const devstack = devstackForFile();
 
 describe('the README example', () => {
   it('signs in through the redirect once under StrictMode, then saves and reads a note in S3', async () => {

@@ -1,45 +1,32 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { FetchHttpHandler } from '@smithy/fetch-http-handler';
-import { act, cleanup, render } from '@testing-library/react';
-import { AwsCredentialsProvider, useAwsClient } from '@fedcreds/react';
-import type { Devstack } from '@fedcreds/devstack';
-import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BUCKET, startStack, untilStatus, webIdentitySession } from './harness.js';
+import { act, render } from '@testing-library/react';
+import { useAwsClient } from '@fedcreds/react';
+import { describe, expect, it } from 'vitest';
+import {
+  BUCKET,
+  devstackForFile,
+  inProvider,
+  renderInProvider,
+  s3Config,
+  untilStatus,
+  webIdentitySession,
+} from './harness.js';
 
 // Stable across renders, like any non-plain value in a client config.
 const handler = new FetchHttpHandler();
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-});
+const devstack = devstackForFile();
 
 describe('useAwsClient', () => {
   it('sends PutObject and GetObject to the gateway, signed with the session’s credentials', async () => {
     const session = await webIdentitySession(devstack);
     let s3: S3Client | undefined;
     function Files() {
-      s3 = useAwsClient(S3Client, {
-        region: 'us-east-1',
-        endpoint: devstack.urls.s3,
-        forcePathStyle: true,
-      });
+      s3 = useAwsClient(S3Client, s3Config(devstack));
       return null;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Files />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Files />);
     const ready = await act(() => untilStatus(session, 'ready'));
     const gatewayBefore = devstack.stats().gateway;
 
@@ -65,21 +52,10 @@ describe('useAwsClient', () => {
     });
     let s3: S3Client | undefined;
     function Files() {
-      s3 = useAwsClient(S3Client, {
-        region: 'us-east-1',
-        endpoint: devstack.urls.s3,
-        forcePathStyle: true,
-        requestHandler: handler,
-      });
+      s3 = useAwsClient(S3Client, { ...s3Config(devstack), requestHandler: handler });
       return null;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Files />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Files />);
     await act(() => untilStatus(session, 'ready'));
     await s3!.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: 'react/cors.txt', Body: 'over fetch' }),
@@ -101,21 +77,11 @@ describe('useAwsClient', () => {
     const clients: CountingS3Client[] = [];
     function Files({ region }: { region: string }) {
       // A new (structurally equal) config object on every render.
-      const s3 = useAwsClient(CountingS3Client, {
-        region,
-        endpoint: devstack.urls.s3,
-        forcePathStyle: true,
-      });
+      const s3 = useAwsClient(CountingS3Client, { ...s3Config(devstack), region });
       if (clients.at(-1) !== s3) clients.push(s3);
       return null;
     }
-    const tree = (region: string) => (
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Files region={region} />
-        </AwsCredentialsProvider>
-      </StrictMode>
-    );
+    const tree = (region: string) => inProvider(session, <Files region={region} />);
     const view = render(tree('us-east-1'));
     view.rerender(tree('us-east-1'));
     view.rerender(tree('us-east-1'));

@@ -1,14 +1,15 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
-import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
+import { act, screen } from '@testing-library/react';
+import { useAwsCredentials } from '@fedcreds/react';
 import { ReauthRequiredError, StsError, callbackTokenSource } from '@fedcreds/core';
-import type { Devstack } from '@fedcreds/devstack';
-import { StrictMode, Suspense } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { Suspense } from 'react';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ErrorBoundary,
   RenderLog,
+  denyNextWebIdentity,
+  devstackForFile,
   linkedTabs,
-  startStack,
+  renderInProvider,
   stsCalls,
   until,
   untilStatus,
@@ -16,17 +17,7 @@ import {
   webIdentitySession,
 } from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-  devstack.faults.sts.clear();
-});
+const devstack = devstackForFile();
 
 describe('useAwsCredentials', () => {
   it('shows loading → ready → refreshing → ready on a refresh', async () => {
@@ -39,13 +30,7 @@ describe('useAwsCredentials', () => {
       useRenderLog(log, 'status', state.status);
       return <p>{state.status}</p>;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Status />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Status />);
     await act(() => untilStatus(session, 'ready'));
     await act(async () => {
       await refresh?.();
@@ -81,14 +66,13 @@ describe('useAwsCredentials', () => {
       useRenderLog(log, 'status', status);
       return null;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Everything />
-          <KeyId />
-          <Status />
-        </AwsCredentialsProvider>
-      </StrictMode>,
+    renderInProvider(
+      session,
+      <>
+        <Everything />
+        <KeyId />
+        <Status />
+      </>,
     );
     await act(() => untilStatus(session, 'ready'));
     const firstKey = session.getSnapshot().credentials?.accessKeyId;
@@ -119,13 +103,12 @@ describe('useAwsCredentials', () => {
       );
       return null;
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Everything />
-          <KeyId />
-        </AwsCredentialsProvider>
-      </StrictMode>,
+    renderInProvider(
+      session,
+      <>
+        <Everything />
+        <KeyId />
+      </>,
     );
     await act(() => untilStatus(session, 'ready'));
     const before = log.snapshot();
@@ -155,13 +138,7 @@ describe('useAwsCredentials', () => {
         </p>
       );
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Status />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Status />);
     await act(() => untilStatus(session, 'ready'));
     wantsUser = true;
     await act(() => session.refresh({ force: true }).catch(() => undefined));
@@ -176,11 +153,7 @@ describe('useAwsCredentials', () => {
   });
 
   it('shows error with the typed STS error when STS refuses for good (AccessDenied)', async () => {
-    devstack.faults.sts.failNext({
-      code: 'AccessDenied',
-      status: 403,
-      action: 'AssumeRoleWithWebIdentity',
-    });
+    denyNextWebIdentity(devstack);
     const session = await webIdentitySession(devstack);
     const log = new RenderLog();
     const errors: unknown[] = [];
@@ -191,13 +164,7 @@ describe('useAwsCredentials', () => {
       return <p data-testid="status">{error?.code ?? status}</p>;
     }
     const before = stsCalls(devstack);
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Status />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Status />);
     await act(() => untilStatus(session, 'error'));
     expect(log.valuesOf('status')).toEqual(['idle', 'loading', 'error']);
     expect(screen.getByTestId('status').textContent).toBe('ERR_STS_ACCESS_DENIED');
@@ -220,14 +187,11 @@ describe('useAwsCredentials', () => {
         useRenderLog(log, 'fallback');
         return <p data-testid="fallback">loading</p>;
       }
-      render(
-        <StrictMode>
-          <AwsCredentialsProvider session={session}>
-            <Suspense fallback={<Fallback />}>
-              <Keys />
-            </Suspense>
-          </AwsCredentialsProvider>
-        </StrictMode>,
+      renderInProvider(
+        session,
+        <Suspense fallback={<Fallback />}>
+          <Keys />
+        </Suspense>,
       );
       expect(screen.getByTestId('fallback')).toBeTruthy();
       await act(() => untilStatus(session, 'ready'));
@@ -237,29 +201,22 @@ describe('useAwsCredentials', () => {
     });
 
     it('throws a fatal error to the nearest error boundary', async () => {
-      devstack.faults.sts.failNext({
-        code: 'AccessDenied',
-        status: 403,
-        action: 'AssumeRoleWithWebIdentity',
-      });
+      denyNextWebIdentity(devstack);
       const session = await webIdentitySession(devstack);
       function Keys() {
         useAwsCredentials({ suspense: true });
         return <p>unreachable</p>;
       }
       const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
-      render(
-        <StrictMode>
-          <AwsCredentialsProvider session={session}>
-            <ErrorBoundary
-              fallback={(error) => <p data-testid="boundary">{(error as StsError).code}</p>}
-            >
-              <Suspense fallback={<p>loading</p>}>
-                <Keys />
-              </Suspense>
-            </ErrorBoundary>
-          </AwsCredentialsProvider>
-        </StrictMode>,
+      renderInProvider(
+        session,
+        <ErrorBoundary
+          fallback={(error) => <p data-testid="boundary">{(error as StsError).code}</p>}
+        >
+          <Suspense fallback={<p>loading</p>}>
+            <Keys />
+          </Suspense>
+        </ErrorBoundary>,
       );
       await act(() => untilStatus(session, 'error'));
       spy.mockRestore();

@@ -1,31 +1,21 @@
-import { act, cleanup, render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import { AwsCredentialsProvider, useAwsCredentials, useCredentialExpiry } from '@fedcreds/react';
-import type { Devstack } from '@fedcreds/devstack';
-import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { RenderLog, startStack, untilStatus, useRenderLog, webIdentitySession } from './harness.js';
+import { describe, expect, it, vi } from 'vitest';
+import {
+  RenderLog,
+  devstackForFile,
+  fakeTimers,
+  renderInProvider,
+  untilStatus,
+  useRenderLog,
+  webIdentitySession,
+} from './harness.js';
 
-let devstack: Devstack;
-beforeAll(async () => {
-  devstack = await startStack();
-});
-afterAll(async () => {
-  await devstack?.stop();
-});
-afterEach(() => {
-  cleanup();
-  vi.useRealTimers();
-});
-
-const fakeTime = () =>
-  vi.useFakeTimers({
-    now: Date.now(),
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
+const devstack = devstackForFile();
 
 describe('useCredentialExpiry', () => {
   it('ticks every intervalMs, re-rendering only the component that uses it', async () => {
-    fakeTime();
+    fakeTimers();
     const session = await webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
     const log = new RenderLog();
     function Countdown() {
@@ -54,13 +44,7 @@ describe('useCredentialExpiry', () => {
         </>
       );
     }
-    render(
-      <StrictMode>
-        <AwsCredentialsProvider session={session}>
-          <Layout />
-        </AwsCredentialsProvider>
-      </StrictMode>,
-    );
+    renderInProvider(session, <Layout />);
     const ready = await act(() => untilStatus(session, 'ready'));
     const expiresAtMs = (ready.expiresAt as Date).getTime();
     expect(screen.getByTestId('countdown').textContent).toBe(
@@ -78,7 +62,7 @@ describe('useCredentialExpiry', () => {
   });
 
   it('reports expired and stops ticking once the credentials have expired', async () => {
-    fakeTime();
+    fakeTimers();
     const session = await webIdentitySession(devstack, { params: { DurationSeconds: 900 } });
     const log = new RenderLog();
     function Countdown() {
