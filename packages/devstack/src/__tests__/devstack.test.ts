@@ -1,17 +1,7 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  ListTablesCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   AssumeRoleCommand,
   AssumeRoleWithSAMLCommand,
@@ -29,15 +19,8 @@ import {
   startDevstack,
 } from '@fedcreds/devstack';
 import type { Devstack } from '@fedcreds/devstack';
-
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const BUCKET = 'fedcreds-demo';
-const TABLE = 'fedcreds-demo';
+import { BUCKET, TABLE, dynamoClient, s3Client } from './gatewayClients.js';
+import type { Keys } from './gatewayClients.js';
 
 const keysOf = (credentials: StsCredentials | undefined): Keys => ({
   accessKeyId: credentials!.AccessKeyId!,
@@ -77,21 +60,9 @@ describe('startDevstack', () => {
       credentials,
       maxAttempts: 1,
     });
-  const s3 = (credentials: Keys) =>
-    new S3Client({
-      endpoint: devstack.urls.s3,
-      forcePathStyle: true,
-      region: devstack.config.region,
-      credentials,
-      maxAttempts: 1,
-    });
+  const s3 = (credentials: Keys) => s3Client(devstack.urls.s3, devstack.config.region, credentials);
   const dynamo = (credentials: Keys) =>
-    new DynamoDBClient({
-      endpoint: devstack.urls.dynamodb,
-      region: devstack.config.region,
-      credentials,
-      maxAttempts: 1,
-    });
+    dynamoClient(devstack.urls.dynamodb, devstack.config.region, credentials);
 
   async function webIdentityKeys(sub = 'alice') {
     const token = await devstack.oidc.mintIdToken({ sub });

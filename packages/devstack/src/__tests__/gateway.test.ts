@@ -4,18 +4,8 @@ import { join } from 'node:path';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import {
-  DynamoDBClient,
-  GetItemCommand,
-  ListTablesCommand,
-  PutItemCommand,
-} from '@aws-sdk/client-dynamodb';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,16 +16,10 @@ import {
   startGateway,
 } from '@fedcreds/devstack';
 import type { DevstackConfig, GatewayServer, IssuedCredential } from '@fedcreds/devstack';
+import { BUCKET, TABLE, dynamoClient, s3Client } from './gatewayClients.js';
+import type { Keys } from './gatewayClients.js';
 
-interface Keys {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-}
-
-const BUCKET = 'fedcreds-demo';
 const PRIVATE_BUCKET = 'fedcreds-private';
-const TABLE = 'fedcreds-demo';
 
 /** Writes raw bytes to the gateway; resolves with what came back (or nothing, with `hangUp`). */
 function rawExchange(port: number, data: string, options: { hangUp?: boolean } = {}) {
@@ -80,35 +64,15 @@ describe('startGateway', () => {
     await gateway?.stop();
   });
 
-  const roleKeys = (roleName: string, durationSeconds = 3600): Keys => {
-    const issued: IssuedCredential = store.issue({
-      kind: 'web-identity',
-      roleName,
-      sessionName: 'alice',
-      durationSeconds,
-    });
-    return {
-      accessKeyId: issued.accessKeyId,
-      secretAccessKey: issued.secretAccessKey,
-      sessionToken: issued.sessionToken!,
-    };
-  };
-  // One attempt: SDK v3 retries signature errors as clock skew, which would blur the counts.
-  const s3 = (credentials: Keys) =>
-    new S3Client({
-      endpoint: gateway.url,
-      forcePathStyle: true,
-      region: config.region,
-      credentials,
-      maxAttempts: 1,
-    });
-  const dynamo = (credentials: Keys) =>
-    new DynamoDBClient({
-      endpoint: gateway.url,
-      region: config.region,
-      credentials,
-      maxAttempts: 1,
-    });
+  const keysOf = (issued: IssuedCredential): Keys => ({
+    accessKeyId: issued.accessKeyId,
+    secretAccessKey: issued.secretAccessKey,
+    sessionToken: issued.sessionToken!,
+  });
+  const roleKeys = (roleName: string, durationSeconds = 3600): Keys =>
+    keysOf(store.issue({ kind: 'web-identity', roleName, sessionName: 'alice', durationSeconds }));
+  const s3 = (credentials: Keys) => s3Client(gateway.url, config.region, credentials);
+  const dynamo = (credentials: Keys) => dynamoClient(gateway.url, config.region, credentials);
 
   /** Signs a raw request the way an SDK would, for cases no SDK client would send. */
   async function signedFetch(
@@ -197,25 +161,14 @@ describe('startGateway', () => {
     });
 
     it('rejects a signature scoped to another region, as AWS does', async () => {
-      const client = new S3Client({
-        endpoint: gateway.url,
-        forcePathStyle: true,
-        region: 'eu-west-1',
-        credentials: ciUser,
-        maxAttempts: 1,
-      });
+      const client = s3Client(gateway.url, 'eu-west-1', ciUser);
       await expect(client.send(new ListObjectsV2Command({ Bucket: BUCKET }))).rejects.toMatchObject(
         {
           name: 'AuthorizationHeaderMalformed',
           message: `The authorization header is malformed; the region 'eu-west-1' is wrong; expecting '${config.region}'`,
         },
       );
-      const table = new DynamoDBClient({
-        endpoint: gateway.url,
-        region: 'eu-west-1',
-        credentials: ciUser,
-        maxAttempts: 1,
-      });
+      const table = dynamoClient(gateway.url, 'eu-west-1', ciUser);
       await expect(table.send(new ListTablesCommand({}))).rejects.toMatchObject({
         name: 'InvalidSignatureException',
       });
@@ -544,18 +497,8 @@ describe('startGateway', () => {
           sessionName: 'log',
           durationSeconds: 3600,
         });
-        const keys = {
-          accessKeyId: issued.accessKeyId,
-          secretAccessKey: issued.secretAccessKey,
-          sessionToken: issued.sessionToken!,
-        };
-        const client = new S3Client({
-          endpoint: logged.url,
-          forcePathStyle: true,
-          region: config.region,
-          credentials: keys,
-          maxAttempts: 1,
-        });
+        const keys = keysOf(issued);
+        const client = s3Client(logged.url, config.region, keys);
         await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'log.txt', Body: 'x' }));
         const url = await getSignedUrl(
           client,
