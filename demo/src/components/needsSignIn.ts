@@ -1,8 +1,7 @@
-import type { SessionStatus } from '@fedcreds/core';
+import { sessionPhase, type SessionStatus } from '@fedcreds/core';
 
 /**
- * Whether only the user can get the session going again: after `signOut()`, or when the IdP
- * needs them (no stored user yet, a refused renewal, an expired SAML response).
+ * Whether only the user can get the session going again: after `signOut()`, before anyone signed
+ * in, or when the IdP needs them (a refused renewal, an expired SAML response).
  */
-export const needsSignIn = (status: SessionStatus) =>
-  status === 'signed-out' || status === 'reauth-required';
+export const needsSignIn = (status: SessionStatus) => sessionPhase(status) === 'sign-in';

@@ -1,5 +1,5 @@
 'use client';
-import type { FedcredsError } from '@fedcreds/core';
+import { sessionPhase, type FedcredsError } from '@fedcreds/core';
 import type { ReactNode } from 'react';
 import { useAwsCredentials } from './useAwsCredentials.js';
 import type { AwsCredentialsState } from './credentialsStore.js';
@@ -19,7 +19,8 @@ export interface RequireAwsCredentialsProps {
   errorFallback?: ReactNode | ((error: FedcredsError) => ReactNode);
 }
 
-const selectGate = (state: AwsCredentialsState) => state.status;
+// The phase, not the status: ready ↔ refreshing on every refresh does not re-render the gate.
+const selectPhase = (state: AwsCredentialsState) => sessionPhase(state.status);
 const selectError = (state: AwsCredentialsState) => state.error;
 
 /**
@@ -45,20 +46,16 @@ export function RequireAwsCredentials({
   signIn = null,
   errorFallback,
 }: RequireAwsCredentialsProps): ReactNode {
-  const status = useAwsCredentials(selectGate);
+  const phase = useAwsCredentials(selectPhase);
   const error = useAwsCredentials(selectError);
-  switch (status) {
-    case 'ready':
-    case 'refreshing':
+  switch (phase) {
+    case 'usable':
       return children;
-    case 'idle':
-    case 'loading':
-    case 'expired':
+    case 'pending':
       return fallback;
-    case 'signed-out':
-    case 'reauth-required':
+    case 'sign-in':
       return signIn;
-    case 'error':
+    case 'failed':
       if (error === null) return fallback;
       if (errorFallback === undefined) throw error;
       return typeof errorFallback === 'function' ? errorFallback(error) : errorFallback;

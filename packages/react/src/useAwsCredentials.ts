@@ -1,5 +1,5 @@
 'use client';
-import { SignedOutError } from '@fedcreds/core';
+import { sessionPhase, SignedOutError } from '@fedcreds/core';
 import { useSyncExternalStoreWithSelector } from './useSyncExternalStoreWithSelector.js';
 import { useCredentialsStore } from './AwsCredentialsContext.js';
 import type { AwsCredentialsState, CredentialsStore } from './credentialsStore.js';
@@ -77,25 +77,19 @@ export function useAwsCredentials<T>(
   );
 }
 
-type Status = AwsCredentialsState['status'];
-
-/** Statuses in which the session is still working towards credentials. */
-const PENDING: ReadonlySet<Status> = new Set<Status>(['idle', 'loading', 'expired']);
-/** Statuses in which the session stopped without credentials and the app must act. */
-const STOPPED: ReadonlySet<Status> = new Set<Status>(['error', 'reauth-required', 'signed-out']);
-
 /** One promise per store, so StrictMode's double render and sibling consumers share it. */
 const pending = new WeakMap<CredentialsStore, Promise<void>>();
 
 function suspendUntilSettled(store: CredentialsStore): void {
   const { status, error } = store.getState();
-  if (STOPPED.has(status)) throw error ?? new SignedOutError();
-  if (!PENDING.has(status)) return;
+  const phase = sessionPhase(status);
+  if (phase === 'sign-in' || phase === 'failed') throw error ?? new SignedOutError();
+  if (phase !== 'pending') return;
   let promise = pending.get(store);
   if (promise === undefined) {
     promise = new Promise<void>((resolve) => {
       const unsubscribe = store.subscribe(() => {
-        if (PENDING.has(store.getState().status)) return;
+        if (sessionPhase(store.getState().status) === 'pending') return;
         unsubscribe();
         pending.delete(store);
         resolve();

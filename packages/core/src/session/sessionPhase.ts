@@ -1,0 +1,36 @@
+import type { SessionStatus } from './FederatedSession.js';
+
+/**
+ * What a session's status means for a UI:
+ * - `usable` — credentials are there (`ready`, or `refreshing` while they are still valid);
+ * - `pending` — the session is working towards credentials (`idle`, `loading`, `expired`);
+ * - `sign-in` — only the user can get it going again (`signed-out`, `reauth-required`);
+ * - `failed` — it stopped on an error retrying cannot fix (`error`).
+ */
+export type SessionPhase = 'usable' | 'pending' | 'sign-in' | 'failed';
+
+/**
+ * Classifies a {@link SessionStatus} into the {@link SessionPhase} a UI branches on, so gates,
+ * suspense and app code agree on what each status means.
+ *
+ * @example
+ * ```ts
+ * if (sessionPhase(session.getSnapshot().status) === 'sign-in') showSignInButton();
+ * ```
+ */
+export function sessionPhase(status: SessionStatus): SessionPhase {
+  switch (status) {
+    case 'ready':
+    case 'refreshing':
+      return 'usable';
+    case 'idle':
+    case 'loading':
+    case 'expired':
+      return 'pending';
+    case 'signed-out':
+    case 'reauth-required':
+      return 'sign-in';
+    case 'error':
+      return 'failed';
+  }
+}
