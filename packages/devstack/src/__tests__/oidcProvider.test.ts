@@ -240,14 +240,19 @@ describe('startOidcProvider', () => {
   });
 
   describe('login page', () => {
-    it('keeps the user at the login form after a wrong password', async () => {
-      const client = newClient();
-      const request = await client.createSigninRequest({});
+    /** Starts a sign-in and follows its redirects, in one browser, to the login page. */
+    async function openLoginPage() {
+      const request = await newClient().createSigninRequest({});
       const jar = new CookieJar();
       let response = await jar.fetch(request.url);
       while (response.status >= 300 && response.status < 400) {
         response = await jar.fetch(new URL(response.headers.get('location') ?? '', request.url));
       }
+      return { request, jar, response };
+    }
+
+    it('keeps the user at the login form after a wrong password', async () => {
+      const { request, jar, response } = await openLoginPage();
       const page = await response.text();
       const action = /<form method="post" action="([^"]+)"/.exec(page)?.[1] ?? '';
       expect(page).toContain('name="username"');
@@ -270,13 +275,7 @@ describe('startOidcProvider', () => {
     });
 
     it('serves pages that load nothing from elsewhere and run no inline code', async () => {
-      const client = newClient();
-      const request = await client.createSigninRequest({});
-      const jar = new CookieJar();
-      let response = await jar.fetch(request.url);
-      while (response.status >= 300 && response.status < 400) {
-        response = await jar.fetch(new URL(response.headers.get('location') ?? '', request.url));
-      }
+      const { response } = await openLoginPage();
       const loginPage = await response.text();
       const csp = response.headers.get('content-security-policy') ?? '';
       const errorResponse = await fetch(`${op.issuer}/auth?client_id=unknown-client`);
