@@ -3,6 +3,9 @@ import type { Page } from 'playwright-core';
 /** How long the UI may take to show what a step should produce. */
 export const UI_TIMEOUT_MS = 15_000;
 
+/** The dev stack's user alice, as she signs in at either IdP. */
+export const ALICE = { username: 'alice', password: 'alice-password' };
+
 const byTestId = (testId: string) => `[data-testid="${testId}"]`;
 
 /** Text of an element, waiting for it to appear. */

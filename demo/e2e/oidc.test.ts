@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  ALICE,
   click,
   dynamoRoundTrip,
   s3RoundTrip,
@@ -8,29 +9,16 @@ import {
   waitForAbsent,
   waitForText,
 } from './demoPage.js';
-import { expectNoProblems } from './expectNoProblems.js';
-import { startDemo } from './startDemo.js';
-import type { DemoHarness } from './startDemo.js';
-import type { ProblemLog } from './watchProblems.js';
+import { demoForSuite } from './demoForSuite.js';
 import { CONTENT_SECURITY_POLICY } from '../scripts/csp.js';
 
-const alice = { username: 'alice', password: 'alice-password' };
-
 describe('OpenID Connect sign-in', () => {
-  let demo: DemoHarness;
-  const logs: ProblemLog[] = [];
-
-  beforeAll(async () => {
-    demo = await startDemo();
-  });
-  afterAll(() => demo?.stop());
-  afterEach(() => expectNoProblems(demo, logs));
+  const demo = demoForSuite();
 
   const webIdentityCalls = () => demo.devstack.stats().sts.byAction.AssumeRoleWithWebIdentity ?? 0;
 
   it('signs in with PKCE, calls S3 and DynamoDB, survives a reload and signs out', async () => {
-    const { page, log } = await demo.openPage();
-    logs.push(log);
+    const { page } = await demo.openWatchedPage();
     const response = await page.goto(`${demo.origin}/`);
     expect(response?.headers()['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     // No stored user: nobody is signed in.
@@ -39,7 +27,7 @@ describe('OpenID Connect sign-in', () => {
 
     await click(page, 'sign-in-oidc');
     await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));
-    await submitLogin(page, alice);
+    await submitLogin(page, ALICE);
     await page.waitForURL((url) => url.origin === demo.origin);
     await waitForText(page, 'status', 'ready');
 

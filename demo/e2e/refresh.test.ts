@@ -1,9 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { click, s3RoundTrip, submitLogin, textOf, waitForChange, waitForText } from './demoPage.js';
-import { expectNoProblems } from './expectNoProblems.js';
-import { startDemo } from './startDemo.js';
-import type { DemoHarness } from './startDemo.js';
-import type { ProblemLog } from './watchProblems.js';
+import { demoForSuite } from './demoForSuite.js';
 
 /** Every credential the dev stack issues lives this long… */
 const CREDENTIAL_TTL_SECONDS = 6;
@@ -16,24 +13,16 @@ const REFRESH_WINDOW_MS = 3_000;
 const ID_TOKEN_TTL_SECONDS = 35;
 
 describe('credentials refreshed in real time', () => {
-  let demo: DemoHarness;
-  const logs: ProblemLog[] = [];
-
-  beforeAll(async () => {
-    demo = await startDemo({
-      devstack: {
-        sts: { credentialTtlSeconds: CREDENTIAL_TTL_SECONDS },
-        oidc: { idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS },
-      },
-      env: { VITE_REFRESH_WINDOW_MS: String(REFRESH_WINDOW_MS), VITE_REFRESH_JITTER_MS: '200' },
-    });
+  const demo = demoForSuite({
+    devstack: {
+      sts: { credentialTtlSeconds: CREDENTIAL_TTL_SECONDS },
+      oidc: { idTokenTtlSeconds: ID_TOKEN_TTL_SECONDS },
+    },
+    env: { VITE_REFRESH_WINDOW_MS: String(REFRESH_WINDOW_MS), VITE_REFRESH_JITTER_MS: '200' },
   });
-  afterAll(() => demo?.stop());
-  afterEach(() => expectNoProblems(demo, logs));
 
   it('renews the access key and the ID token without user action; S3 keeps working', async () => {
-    const { page, log } = await demo.openPage();
-    logs.push(log);
+    const { page } = await demo.openWatchedPage();
     await page.goto(`${demo.origin}/`);
     await click(page, 'sign-in-oidc');
     await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));

@@ -1,28 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { click, fill, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
-import { expectNoProblems } from './expectNoProblems.js';
-import { startDemo } from './startDemo.js';
-import type { DemoHarness } from './startDemo.js';
-import type { ProblemLog } from './watchProblems.js';
-
-const alice = { username: 'alice', password: 'alice-password' };
+import { ALICE, click, fill, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
+import { demoForSuite } from './demoForSuite.js';
 
 describe('SAML sign-in', () => {
-  let demo: DemoHarness;
-  const logs: ProblemLog[] = [];
-
-  beforeAll(async () => {
-    demo = await startDemo();
-  });
-  afterAll(() => demo?.stop());
-  afterEach(() => expectNoProblems(demo, logs));
+  const demo = demoForSuite();
 
   /** From the demo to the IdP and back: returns once the role picker shows. */
   async function signInWithSaml(page: Page) {
     await click(page, 'sign-in-saml');
     await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.saml));
-    await submitLogin(page, alice);
+    await submitLogin(page, ALICE);
     await page.waitForURL((url) => url.origin === demo.origin);
     await page.locator('[data-testid="saml-role-picker"]').waitFor();
     // The assertion was taken from the fragment and wiped from the address bar.
@@ -31,8 +19,7 @@ describe('SAML sign-in', () => {
   }
 
   it('offers the assertion’s roles and signs in with the one picked', async () => {
-    const { page, log } = await demo.openPage();
-    logs.push(log);
+    const { page, log } = await demo.openWatchedPage();
     await page.goto(`${demo.origin}/`);
 
     await signInWithSaml(page);
