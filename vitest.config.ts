@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -12,57 +12,46 @@ const alias = {
   '@fedcreds/devstack': src('./packages/devstack/src/index.ts'),
 };
 
+type ProjectOptions = NonNullable<ViteUserConfig['test']>;
+
+/** One vitest project: a package's tests, resolved through the same aliases. */
+function project(
+  name: string,
+  root: string,
+  environment: 'node' | 'happy-dom',
+  include: string[],
+  options: ProjectOptions = {},
+) {
+  return {
+    resolve: { alias },
+    test: {
+      name,
+      root,
+      environment,
+      include,
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+      ...options,
+    },
+  };
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
     projects: [
-      {
-        resolve: { alias },
-        test: {
-          name: 'core',
-          root: './packages/core',
-          environment: 'node',
-          include: ['src/**/__tests__/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        test: {
-          name: 'devstack',
-          root: './packages/devstack',
-          environment: 'node',
-          include: ['src/**/__tests__/**/*.test.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        test: {
-          name: 'react',
-          root: './packages/react',
-          environment: 'happy-dom',
-          // The demo's origin: the dev stack answers CORS for it, and OIDC redirects come back to it.
-          environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
-          include: ['src/**/__tests__/**/*.test.{ts,tsx}'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
-        },
-      },
-      {
-        resolve: { alias },
-        test: {
-          name: 'e2e',
-          root: './demo',
-          environment: 'node',
-          include: ['e2e/**/*.test.ts'],
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
-          fileParallelism: false,
-        },
-      },
+      project('core', './packages/core', 'node', ['src/**/__tests__/**/*.test.ts']),
+      project('devstack', './packages/devstack', 'node', ['src/**/__tests__/**/*.test.ts']),
+      project('react', './packages/react', 'happy-dom', ['src/**/__tests__/**/*.test.{ts,tsx}'], {
+        // The demo's origin: the dev stack answers CORS for it, and OIDC redirects come back to it.
+        environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
+      }),
+      // Chromium end-to-end tests: one at a time, each starts its own dev stack and browser.
+      project('e2e', './demo', 'node', ['e2e/**/*.test.ts'], {
+        testTimeout: 120_000,
+        hookTimeout: 180_000,
+        fileParallelism: false,
+      }),
     ],
     benchmark: { include: ['packages/*/bench/**/*.bench.ts'] },
   },

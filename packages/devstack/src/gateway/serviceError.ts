@@ -1,17 +1,15 @@
 import { randomBytes } from 'node:crypto';
+import type { SigV4FailureReason } from '../sigv4/verifySigV4.js';
 
 /** The services behind the gateway, as named in a SigV4 credential scope. */
 export type GatewayService = 's3' | 'dynamodb';
 
-/** Why the gateway refused a request; each maps to the code the real service would send. */
+/**
+ * Why the gateway refused a request — a SigV4 failure or one of its own; each maps to the code
+ * the real service would send.
+ */
 export type GatewayErrorKind =
-  | 'missing'
-  | 'malformed'
-  | 'unknown-key'
-  | 'bad-signature'
-  | 'expired'
-  | 'token-mismatch'
-  | 'request-expired'
+  | SigV4FailureReason
   | 'wrong-service'
   | 'wrong-region'
   | 'access-denied'
