@@ -258,6 +258,22 @@ describe('createFederatedSession', () => {
     expect(events).toEqual([]);
   });
 
+  it('aborts on the last stop a refresh fetched on demand before start()', async () => {
+    const { session: s } = await session();
+    const events = recordEvents(s);
+    devstack.faults.sts.failNext({ hang: true });
+    const before = stsCalls(devstack);
+    const pending = rejectionOf(s.credentialProvider());
+    await until(() => stsCalls(devstack) > before);
+    s.start(); // joins the refresh in flight rather than starting another
+    s.stop();
+    expect(time.pendingTimers).toBe(0);
+    expect(((await pending) as Error).name).toBe('AbortedError');
+    expect(stsCalls(devstack)).toBe(before + 1);
+    expect(s.getSnapshot()).toMatchObject({ status: 'idle', isRefreshing: false, error: null });
+    expect(events).toEqual([]);
+  });
+
   it('signs out: clears credentials, token and storage, stops timers, and says so', async () => {
     const { storage: store, items } = storage();
     const credentials = await webIdentityCredentials(devstack, time);

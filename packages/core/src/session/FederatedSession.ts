@@ -182,7 +182,8 @@ export interface FederatedSession {
    * An SDK v3 credential provider any number of clients can share. Hands out the current
    * credentials while more than a minute (at most a quarter of their lifetime) is left; otherwise
    * waits for the refresh — concurrent calls share one — and rejects rather than return expired
-   * credentials. Works before `start()` too (fetching on demand, without scheduling).
+   * credentials. Works before `start()` too (fetching on demand, without scheduling); a later
+   * `start()` adopts such a fetch, so its last `stop()` aborts it.
    */
   readonly credentialProvider: AwsCredentialIdentityProvider;
   /** The current snapshot; the same object while nothing changed. Never reads the clock. Bound. */
@@ -200,7 +201,10 @@ export interface FederatedSession {
    * nothing until then.
    */
   start(): void;
-  /** Undoes one `start()`; the last one clears every timer and listener and aborts in-flight work. */
+  /**
+   * Undoes one `start()`; the last one clears every timer and listener and aborts in-flight work
+   * (including a refresh fetched on demand before `start()`).
+   */
   stop(): void;
   /**
    * Resolves with fresh credentials: the current ones if they are outside the refresh window,

@@ -296,7 +296,9 @@ class SessionEngine extends Subscribable implements FederatedSession {
   start(): void {
     this.#starts += 1;
     if (this.#starts > 1) return;
-    this.#lifetime = new AbortController();
+    // A refresh fetched on demand before start() already runs under this controller: adopting it
+    // lets the last stop() abort that refresh too.
+    this.#lifetime ??= new AbortController();
     const detach: (() => void)[] = [];
     if (this.#environment) {
       detach.push(this.#environment.subscribe((signal) => this.#onEnvironment(signal)));
@@ -400,7 +402,9 @@ class SessionEngine extends Subscribable implements FederatedSession {
     // A refresh now supersedes the retry or refresh that was due later.
     this.#retryAtMs = null;
     const epoch = this.#epoch;
-    const signal = this.#lifetime?.signal ?? new AbortController().signal;
+    // Created here when not started, so the next start() adopts it (see start()).
+    this.#lifetime ??= new AbortController();
+    const signal = this.#lifetime.signal;
     this.#dispatch({ type: 'refreshStarted' });
     const run = this.#obtain(signal).then(
       (record) => {
