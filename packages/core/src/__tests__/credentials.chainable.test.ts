@@ -199,6 +199,18 @@ describe('ChainableTemporaryCredentials', () => {
       }
     });
 
+    it('blames a chained DurationSeconds under 900 on the floor, not on the cap', async () => {
+      const attempt = () =>
+        new ChainableTemporaryCredentials({
+          params: { RoleArn: stack.roleArn('fedcreds-demo-chained'), DurationSeconds: 600 },
+          masterCredentials: chainedRole(ciUser()),
+          stsConfig: stack.stsConfig,
+        });
+      expect(attempt).toThrow(InvalidParameterError);
+      expect(attempt).toThrow('must be between 900 and 3600 seconds, got 600');
+      expect(attempt).not.toThrow('role chaining');
+    });
+
     it('rejects it before the AssumeRole request when a provider turns out to give temporary credentials', async () => {
       const web = await webIdentity();
       await web.getPromise();

@@ -79,10 +79,9 @@ function checkDuration(params: Params, max: number, why?: string): void {
   if (typeof value !== 'number' || !Number.isInteger(value))
     fail('DurationSeconds', 'must be an integer number of seconds');
   if (value < MIN_DURATION_SECONDS || value > max) {
-    fail(
-      'DurationSeconds',
-      why ?? `must be between ${MIN_DURATION_SECONDS} and ${max} seconds, got ${value}`,
-    );
+    const range = `must be between ${MIN_DURATION_SECONDS} and ${max} seconds, got ${value}`;
+    // The cap's reason explains a value over it, not one under the 900-second floor.
+    fail('DurationSeconds', why !== undefined && value > max ? `${range}: ${why}` : range);
   }
 }
 
