@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
@@ -183,6 +184,56 @@ describe('startGateway', () => {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'readonly.txt', Body: 'ok' }));
       // An IAM user is not limited by role allow-lists.
       await s3(ciUser).send(new PutObjectCommand({ Bucket: PRIVATE_BUCKET, Key: 'k', Body: 'x' }));
+    });
+
+    it('reads the bucket from the path only, whatever virtual-host name the Host header carries', async () => {
+      await s3(ciUser).send(
+        new PutObjectCommand({
+          Bucket: PRIVATE_BUCKET,
+          Key: `${BUCKET}/secret.txt`,
+          Body: 'secret',
+        }),
+      );
+      // Signed for a Host that S3 (and s3rver) would read as bucket `fedcreds-private`; the path
+      // names the role's own bucket, which is what the allow-list checks.
+      const host = `${PRIVATE_BUCKET}.s3.amazonaws.com`;
+      const signer = new SignatureV4({
+        service: 's3',
+        region: config.region,
+        credentials: roleKeys('fedcreds-demo-web'),
+        sha256: Sha256,
+      });
+      const signed = await signer.sign({
+        method: 'GET',
+        protocol: 'http:',
+        hostname: host,
+        path: `/${BUCKET}/secret.txt`,
+        headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      });
+      const { port } = new URL(gateway.url);
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1',
+            port,
+            method: 'GET',
+            path: `/${BUCKET}/secret.txt`,
+            headers: signed.headers,
+            agent: false,
+          },
+          (res) => {
+            let body = '';
+            res.setEncoding('utf8');
+            res.on('data', (chunk: string) => (body += chunk));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      expect(answer.body).not.toBe('secret');
+      expect(answer.status).toBe(404);
+      expect(answer.body).toContain('<Code>NoSuchKey</Code>');
     });
 
     it('serves presigned GET and PUT URLs and refuses tampered ones', async () => {

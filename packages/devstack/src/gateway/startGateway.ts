@@ -131,6 +131,9 @@ export async function startGateway(
     table[key] = (table[key] ?? 0) + 1;
   };
 
+  // What s3rver is told the request was sent to (see s3Forward); known once the server listens.
+  const gatewayHost = () => `${config.host}:${(server.address() as AddressInfo).port}`;
+
   const server = createServer((req, res) => {
     const outcome: Outcome = { action: 'unknown' };
     handle(req, res, outcome)
@@ -268,7 +271,7 @@ export async function startGateway(
 
     const forward =
       service === 's3'
-        ? s3Forward(config, backends.s3, method, path, query, req.headers, body)
+        ? s3Forward(config, backends.s3, gatewayHost(), method, path, query, req.headers, body)
         : dynamoForward(backends.dynamodb, method, rawUrl, req.headers, body);
     if (forward === undefined) {
       fail('malformed', { message: 'The aws-chunked request body is malformed.' });
@@ -359,10 +362,15 @@ interface ForwardRequest {
  * s3rver knows only its own dummy key, and it checks request times against the real clock, so the
  * verified client auth is swapped for an internal one: s3rver then trusts the request (it never
  * checks V4 signatures) and the gateway stays the only judge of keys, expiry and presigned URLs.
+ *
+ * The client's `Host` is replaced by the gateway's own `host:port`: s3rver reads a Host like
+ * `<bucket>.s3.amazonaws.com` as a virtual-hosted bucket, which would let a request whose path
+ * names an allowed bucket reach another one.
  */
 function s3Forward(
   config: DevstackConfig,
   backend: S3Backend,
+  gatewayHost: string,
   method: string,
   path: string,
   query: URLSearchParams,
@@ -370,6 +378,7 @@ function s3Forward(
   body: Uint8Array,
 ): ForwardRequest | undefined {
   const headers = forwardableHeaders(incoming);
+  headers.host = gatewayHost;
   delete headers.authorization;
   delete headers['x-amz-security-token'];
   let payload = body;
