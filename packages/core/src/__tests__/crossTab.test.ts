@@ -108,6 +108,19 @@ function spyChannel(posted: unknown[]): (name: string) => CrossTabChannel {
 
 const keyOf = (session: FederatedSession) => session.getSnapshot().credentials?.accessKeyId;
 
+/** The credential object's v2-style fields hold the snapshot's credentials and expiry. */
+function expectMirrored(session: FederatedSession): void {
+  const { credentials, expiresAt } = session.getSnapshot();
+  expect(credentials).not.toBeNull();
+  expect(session.credentials).toMatchObject({
+    accessKeyId: credentials!.accessKeyId,
+    secretAccessKey: credentials!.secretAccessKey,
+    sessionToken: credentials!.sessionToken,
+    expireTime: expiresAt,
+    expired: false,
+  });
+}
+
 function countRefreshed(session: FederatedSession): { count: number } {
   const counter = { count: 0 };
   session.on('refreshed', () => (counter.count += 1));
@@ -183,6 +196,8 @@ describe('createCrossTabCoordinator', () => {
     expect(late.getSnapshot().identity?.subject).toBe('alice');
     // The adopted record kept its expiry: the late tab plans its refresh on the same credentials.
     expect(late.getSnapshot().expiresAt?.getTime()).toBe(first!.getSnapshot().expiresAt?.getTime());
+    // The v2-style fields of each tab's credential object say what its snapshot says.
+    for (const session of [first!, second!, late]) expectMirrored(session);
   });
 
   it('never adopts credentials inside the asking tab’s refresh window', async () => {
@@ -228,6 +243,7 @@ describe('createCrossTabCoordinator', () => {
     await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
     expect(stsCalls(devstack) - before).toBe(1);
     expect(all.map(keyOf)).toEqual([keyOf(all[2]!), keyOf(all[2]!), keyOf(all[2]!)]);
+    for (const session of all) expectMirrored(session);
   });
 
   it('credentials obtained before a sign-out but delivered after it sign no tab back in', async () => {

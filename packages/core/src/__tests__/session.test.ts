@@ -380,6 +380,14 @@ describe('createFederatedSession', () => {
       reloaded.start();
       expect(reloaded.getSnapshot()).toMatchObject({ status: 'ready' });
       expect(reloaded.getSnapshot().credentials?.accessKeyId).toBe(stored.accessKeyId);
+      // The credential object's v2-style fields hold the restored credentials too.
+      expect(reloaded.credentials).toMatchObject({
+        accessKeyId: stored.accessKeyId,
+        secretAccessKey: stored.secretAccessKey,
+        sessionToken: stored.sessionToken,
+        expireTime: new Date(stored.expiresAtMs),
+        expired: false,
+      });
       await flush();
       expect(stsCalls(devstack)).toBe(before);
       expect(tokenSource.calls.cached).toBe(0);

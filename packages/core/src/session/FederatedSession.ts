@@ -176,7 +176,11 @@ export interface SessionRefreshOptions {
  * with `createFederatedSession`.
  */
 export interface FederatedSession {
-  /** The credential object the session owns. */
+  /**
+   * The credential object the session owns. Its v2-style fields (`accessKeyId`, `expireTime`, …)
+   * follow the snapshot, whether the credentials came from STS, storage or another tab;
+   * `expireTime` is the snapshot's skew-corrected `expiresAt`.
+   */
   readonly credentials: SessionCredentials;
   /**
    * An SDK v3 credential provider any number of clients can share. Hands out the current

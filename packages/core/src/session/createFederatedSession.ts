@@ -655,6 +655,7 @@ class SessionEngine extends Subscribable implements FederatedSession {
       expiration: new Date(record.expiresAtMs),
     });
     this.#record = record;
+    this.#mirrorOnCredentials(record);
     this.#usableUntilMs = plan.usableUntilMs;
     this.#refreshAtMs = Math.max(
       plan.refreshAtMs,
@@ -803,6 +804,22 @@ class SessionEngine extends Subscribable implements FederatedSession {
     return this.#clock.now() < record.expiresAtMs - this.#refreshWindowMs;
   }
 
+  /**
+   * Makes the credential object's v2-style fields (`accessKeyId`, `expireTime`, …) say what the
+   * snapshot says. STS wrote them itself, but with STS's own expiry and not for credentials
+   * restored from storage or adopted from another tab; after sign-out they must not keep serving
+   * the keys either.
+   */
+  #mirrorOnCredentials(record: SessionRecord | null): void {
+    const credentials = this.credentials;
+    credentials.accessKeyId = record?.accessKeyId ?? '';
+    credentials.secretAccessKey = record?.secretAccessKey ?? '';
+    credentials.sessionToken = record?.sessionToken;
+    // Local clock, skew-corrected, like the snapshot: v2's needsRefresh() compares with Date.now().
+    credentials.expireTime = record ? new Date(record.expiresAtMs) : null;
+    credentials.expired = record === null;
+  }
+
   #clearLocally(): void {
     this.#epoch += 1;
     this.#inFlight = null;
@@ -819,12 +836,7 @@ class SessionEngine extends Subscribable implements FederatedSession {
     this.#attempt = 0;
     const params = this.credentials.params as Record<string, unknown>;
     if (this.#tokenParam !== null) delete params[this.#tokenParam];
-    // The credential object must not keep serving the keys either (v2-style public fields).
-    this.credentials.accessKeyId = '';
-    this.credentials.secretAccessKey = '';
-    this.credentials.sessionToken = undefined;
-    this.credentials.expireTime = null;
-    this.credentials.expired = true;
+    this.#mirrorOnCredentials(null);
     this.#storeOrNull()?.clear();
     const wasSignedOut = this.#state.status === 'signed-out';
     this.#dispatch({ type: 'signedOut' });
