@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
@@ -5,12 +6,19 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 // Tests import the packages by their public names, like a user would; these aliases point
 // those names at the sources so `vitest` needs no build first.
-const alias = {
-  '@fedcreds/core/oidc': src('./packages/core/src/oidc/index.ts'),
-  '@fedcreds/core': src('./packages/core/src/index.ts'),
-  '@fedcreds/react': src('./packages/react/src/index.ts'),
-  '@fedcreds/devstack': src('./packages/devstack/src/index.ts'),
-};
+const alias = [
+  { find: '@fedcreds/core/oidc', replacement: src('./packages/core/src/oidc/index.ts') },
+  { find: '@fedcreds/core', replacement: src('./packages/core/src/index.ts') },
+  { find: '@fedcreds/react', replacement: src('./packages/react/src/index.ts') },
+  { find: '@fedcreds/devstack', replacement: src('./packages/devstack/src/index.ts') },
+];
+
+// React 18, the older peer @fedcreds/react supports: the `react18` project runs the React
+// package's whole suite with these packages (and the testing library built against them).
+const react18 = ['react', 'react-dom', '@testing-library/react'].map((name) => ({
+  find: new RegExp(`^${name.replace('/', '\\/')}(?=/|$)`),
+  replacement: realpathSync(src(`./tests/react18/node_modules/${name}`)),
+}));
 
 type ProjectOptions = NonNullable<ViteUserConfig['test']>;
 
@@ -21,9 +29,10 @@ function project(
   environment: 'node' | 'happy-dom',
   include: string[],
   options: ProjectOptions = {},
+  extraAlias: typeof alias = [],
 ) {
   return {
-    resolve: { alias },
+    resolve: { alias: [...extraAlias, ...alias] },
     test: {
       name,
       root,
@@ -36,6 +45,18 @@ function project(
   };
 }
 
+const reactOptions: ProjectOptions = {
+  // The demo's origin: the dev stack answers CORS for it, and OIDC redirects come back to it.
+  environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
+};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The React major a `react`/`react18` project runs the React package's tests with. */
+    reactMajor: number;
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -43,9 +64,27 @@ export default defineConfig({
       project('core', './packages/core', 'node', ['src/**/__tests__/**/*.test.ts']),
       project('devstack', './packages/devstack', 'node', ['src/**/__tests__/**/*.test.ts']),
       project('react', './packages/react', 'happy-dom', ['src/**/__tests__/**/*.test.{ts,tsx}'], {
-        // The demo's origin: the dev stack answers CORS for it, and OIDC redirects come back to it.
-        environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
+        ...reactOptions,
+        provide: { reactMajor: 19 },
       }),
+      // The React package on React 18 as well. Left out: the files that count exact commits and
+      // intermediate statuses, which depend on React 19's act() flushing each update and reusing
+      // useMemo results under StrictMode (React 18 batches them inside act and builds twice).
+      project(
+        'react18',
+        './packages/react',
+        'happy-dom',
+        [
+          'src/__tests__/AwsCredentialsProvider*.test.tsx',
+          'src/__tests__/RequireAwsCredentials.test.tsx',
+          'src/__tests__/SamlRolePicker.test.tsx',
+          'src/__tests__/readmeExample.test.tsx',
+          'src/__tests__/serverRendering.test.tsx',
+          'src/__tests__/reactVersion.test.tsx',
+        ],
+        { ...reactOptions, provide: { reactMajor: 18 } },
+        react18,
+      ),
       // Chromium end-to-end tests: one at a time, each starts its own dev stack and browser.
       project('e2e', './demo', 'node', ['e2e/**/*.test.ts'], {
         testTimeout: 120_000,
