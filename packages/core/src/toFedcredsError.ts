@@ -223,7 +223,7 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
       { cause },
     );
   }
-  const message = typeof shape.message === 'string' ? scrub(shape.message) : String(err);
+  const message = scrub(typeof shape.message === 'string' ? shape.message : String(err));
   return new StsError('ERR_STS', `${subject} failed: ${message}`, false, {
     wireCode: name || 'Unknown',
     cause,
@@ -274,6 +274,7 @@ const RAW_EXCHANGE_KEYS = new Set([
  * them — and with any echoed secret cut out of its texts.
  */
 function scrubCause(err: unknown, scrub: (text: string) => string): unknown {
+  if (typeof err === 'string') return scrub(err);
   if (typeof err !== 'object' || err === null) return err;
   const copy = Object.create(Object.getPrototypeOf(err) as object | null) as Record<
     string,

@@ -181,6 +181,14 @@ describe('toFedcredsError', () => {
     expect(JSON.stringify(err)).not.toContain(token);
   });
 
+  it('cuts secrets out of a thrown string, which is both the message and the cause', () => {
+    const token = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+    const err = toFedcredsError(`rejected ${token}`, { secrets: [token] });
+    expect(err.message).toContain('rejected [redacted]');
+    expect(err.cause).toBe('rejected [redacted]');
+    expect(inspect(err, { depth: 10 })).not.toContain(token);
+  });
+
   describe('against real HTTP', () => {
     let hanging: Server;
     let port: number;
