@@ -5,7 +5,12 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { Sha256 } from '@aws-crypto/sha256-js';
-import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  ListTablesCommand,
+  ListTagsOfResourceCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -363,6 +368,26 @@ describe('startGateway', () => {
       expect(error?.message).toBe(
         `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE}`,
       );
+    });
+
+    it('checks the table a ResourceArn names (tag operations) against the allow-list', async () => {
+      const client = dynamo(roleKeys('fedcreds-demo-web'));
+      const arn = (table: string) =>
+        `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${table}`;
+      const error = await client
+        .send(new ListTagsOfResourceCommand({ ResourceArn: arn('other-table') }))
+        .then(
+          () => undefined,
+          (err: unknown) => err as { name: string; message: string },
+        );
+      expect(error?.name).toBe('AccessDeniedException');
+      expect(error?.message).toContain(
+        `dynamodb:ListTagsOfResource on resource: ${arn('other-table')}`,
+      );
+      // The role's own table is still reachable that way.
+      await expect(
+        client.send(new ListTagsOfResourceCommand({ ResourceArn: arn(TABLE) })),
+      ).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
     });
   });
 

@@ -139,6 +139,8 @@ function tableNames(body: Uint8Array): string[] | undefined {
       names.push(value.replace(/^arn:aws:dynamodb:[^:]*:[^:]*:table\//, ''));
   };
   add(record.TableName);
+  // TagResource, UntagResource and ListTagsOfResource name their table by ARN.
+  add(record.ResourceArn);
   if (typeof record.RequestItems === 'object' && record.RequestItems !== null) {
     Object.keys(record.RequestItems).forEach(add);
   }
