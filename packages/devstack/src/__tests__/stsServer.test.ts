@@ -108,11 +108,17 @@ describe('STS server', () => {
         headers: { 'content-type': 'application/json' },
       });
       expect(json.status).toBe(400);
+      const tooLargeBefore = h.sts.stats().errors.RequestEntityTooLarge ?? 0;
       const big = await rawSts(
         h.sts.url,
         `Action=GetCallerIdentity&Version=${VERSION}&x=${'a'.repeat(1_100_000)}`,
       );
       expect(big.status).toBe(413);
+      expect(big.text).toContain('<Code>RequestEntityTooLarge</Code>');
+      expect(big.headers.get('connection')).toBe('close');
+      // Counted and logged like any other error.
+      expect(h.sts.stats().errors.RequestEntityTooLarge).toBe(tooLargeBefore + 1);
+      expect(h.sts.log().at(-1)).toMatchObject({ status: 413, code: 'RequestEntityTooLarge' });
       await expect(webIdentity()).resolves.toMatchObject({ $metadata: { httpStatusCode: 200 } });
     });
 

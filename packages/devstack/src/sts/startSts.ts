@@ -291,12 +291,13 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
     } catch (error) {
       stats.requests += 1;
       if (error instanceof BodyTooLarge) {
+        // Before sendError: once it has ended the response, setting a header throws.
+        res.setHeader('Connection', 'close');
         sendError(
           'RequestEntityTooLarge',
           `Request body larger than ${MAX_BODY_BYTES} bytes.`,
           413,
         );
-        res.setHeader('Connection', 'close');
       } else {
         res.destroy();
       }
