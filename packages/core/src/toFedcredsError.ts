@@ -7,6 +7,7 @@ import {
   type StsErrorCode,
 } from './errors.js';
 import { REDACTED } from './protectIdentity.js';
+import { isTimeoutReason } from './time/raceSignal.js';
 
 /** Context that makes a mapped error's message precise and secret-free. */
 export interface ToFedcredsErrorOptions {
@@ -232,14 +233,6 @@ export function toFedcredsError(err: unknown, options: ToFedcredsErrorOptions = 
 
 function stringOr(value: unknown, fallback: string): string {
   return typeof value === 'string' && value.length > 0 ? value : fallback;
-}
-
-function isTimeoutReason(reason: unknown): boolean {
-  return (
-    typeof reason === 'object' &&
-    reason !== null &&
-    (reason as { name?: unknown }).name === 'TimeoutError'
-  );
 }
 
 function errorCode(err: unknown): string | undefined {

@@ -7,9 +7,7 @@ import { AbortedError, TimeoutError } from '../errors.js';
  */
 export function toAbortedError(reason: unknown): AbortedError | TimeoutError {
   if (reason instanceof TimeoutError || reason instanceof AbortedError) return reason;
-  const name =
-    typeof reason === 'object' && reason !== null ? (reason as { name?: unknown }).name : undefined;
-  if (name === 'TimeoutError') {
+  if (isTimeoutReason(reason)) {
     return new TimeoutError(
       'The operation timed out; try again, or allow it more time.',
       undefined,
@@ -19,6 +17,15 @@ export function toAbortedError(reason: unknown): AbortedError | TimeoutError {
     );
   }
   return new AbortedError('The operation was aborted by its caller.', { cause: reason });
+}
+
+/** Whether an abort `reason` is a timeout: `AbortSignal.timeout()`'s DOMException or a fedcreds one. */
+export function isTimeoutReason(reason: unknown): boolean {
+  return (
+    typeof reason === 'object' &&
+    reason !== null &&
+    (reason as { name?: unknown }).name === 'TimeoutError'
+  );
 }
 
 /**
@@ -34,10 +41,8 @@ export function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefin
     return Promise.reject(toAbortedError(signal.reason));
   }
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => {});
-      reject(toAbortedError(signal.reason));
-    };
+    // No catch needed here: the rejection handler below already keeps the abandoned promise handled.
+    const onAbort = () => reject(toAbortedError(signal.reason));
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {
