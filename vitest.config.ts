@@ -50,13 +50,6 @@ const reactOptions: ProjectOptions = {
   environmentOptions: { happyDOM: { url: 'http://127.0.0.1:5173/' } },
 };
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** The React major a `react`/`react18` project runs the React package's tests with. */
-    reactMajor: number;
-  }
-}
-
 export default defineConfig({
   resolve: { alias },
   test: {
