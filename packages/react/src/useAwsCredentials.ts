@@ -10,7 +10,9 @@ export interface UseAwsCredentialsOptions<T> {
    * Suspend (throw a promise to the nearest `<Suspense>`) while the session has no credentials
    * yet (`idle`, `loading`, `expired`), and throw its error to the nearest error boundary when it
    * stopped without credentials (`error`, `reauth-required`, `signed-out`). Put the `<Suspense>`
-   * boundary inside the provider: the provider starts the session only once it has committed.
+   * boundary inside the provider: the provider starts the session only once it has committed. On
+   * a server, where no session starts, it throws an error instead, so React sends that boundary's
+   * fallback and renders its content in the browser.
    * @default false
    */
   suspense?: boolean;
@@ -81,6 +83,15 @@ export function useAwsCredentials<T>(
 const pending = new WeakMap<CredentialsStore, Promise<void>>();
 
 function suspendUntilSettled(store: CredentialsStore): void {
+  // A server never starts the session (effects do not run there), so a promise thrown there would
+  // never settle and a streamed render would wait until aborted. An error instead makes React
+  // send the nearest <Suspense> fallback and render this part in the browser (as React's docs
+  // advise for client-only content).
+  if (typeof window === 'undefined') {
+    throw new Error(
+      'useAwsCredentials({ suspense: true }) waits for credentials, which only the browser gets: on the server React renders the nearest <Suspense> fallback instead, and the browser renders this part.',
+    );
+  }
   const { status, error } = store.getState();
   const phase = sessionPhase(status);
   if (phase === 'sign-in' || phase === 'failed') throw error ?? new SignedOutError();

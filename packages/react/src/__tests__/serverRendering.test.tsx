@@ -1,5 +1,7 @@
 // @vitest-environment node
-import { renderToString } from 'react-dom/server';
+import { Writable } from 'node:stream';
+import { renderToPipeableStream, renderToString } from 'react-dom/server';
+import { Suspense } from 'react';
 import {
   AwsCredentialsProvider,
   RequireAwsCredentials,
@@ -36,5 +38,53 @@ describe('server rendering', () => {
       </AwsCredentialsProvider>,
     );
     expect(html).toBe('<p>idle no credentials null</p><p>Getting AWS credentials…</p>');
+  });
+
+  it('streams the Suspense fallback for a suspense consumer instead of waiting for a session only the browser starts', async () => {
+    function Keys() {
+      const { status } = useAwsCredentials({ suspense: true });
+      return <p>{status}</p>;
+    }
+    const serverErrors: unknown[] = [];
+    const html = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const sink = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          out += chunk.toString();
+          done();
+        },
+      });
+      const stream = renderToPipeableStream(
+        <AwsCredentialsProvider
+          oidc={{
+            authority: 'https://idp.example.test',
+            client_id: 'spa',
+            redirect_uri: 'https://app.example.test/',
+          }}
+          roleArn="arn:aws:iam::123456789012:role/web"
+        >
+          <Suspense fallback={<p>Getting AWS credentials…</p>}>
+            <Keys />
+          </Suspense>
+        </AwsCredentialsProvider>,
+        {
+          onAllReady() {
+            stream.pipe(sink);
+            sink.on('finish', () => resolve(out));
+          },
+          onShellError: reject,
+          onError: (error) => void serverErrors.push(error),
+        },
+      );
+      // Nothing resolves a suspended session on the server: without an answer, React waits until aborted.
+      setTimeout(() => {
+        stream.abort();
+        reject(new Error('the server render was still waiting for the session after 2 s'));
+      }, 2000).unref();
+    });
+    expect(html).toContain('Getting AWS credentials…');
+    expect(html).not.toContain('idle');
+    // React reports why it left this part to the browser.
+    expect(String(serverErrors[0])).toMatch(/suspense: true.*only the browser/);
   });
 });
