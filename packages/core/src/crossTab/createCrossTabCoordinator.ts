@@ -9,7 +9,7 @@ import type {
   CoordinatorPeer,
   SessionCoordinator,
 } from '../session/SessionCoordinator.js';
-import type { SessionRecord } from '../session/SessionRecord.js';
+import { isSameRecord, type SessionRecord } from '../session/SessionRecord.js';
 import { systemClock, type Clock } from '../time/Clock.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
 import {
@@ -301,9 +301,8 @@ class BroadcastCoordinator implements CrossTabCoordinator {
       return;
     }
     if (!attachment) return;
-    const latest = attachment.latest;
     // Already announced inside the lock, or adopted from another tab: the others have it.
-    if (latest && sameRecord(latest, message.record)) return;
+    if (isSameRecord(message.record, attachment.latest)) return;
     this.#announce(attachment, message.record);
   }
 
@@ -460,10 +459,6 @@ class BroadcastCoordinator implements CrossTabCoordinator {
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function sameRecord(a: SessionRecord, b: SessionRecord): boolean {
-  return a.accessKeyId === b.accessKeyId && a.expiresAtMs === b.expiresAtMs;
-}
 
 function defaultLocks(): CrossTabLocks | null {
   const locks = (globalThis as { navigator?: { locks?: CrossTabLocks } }).navigator?.locks;

@@ -30,6 +30,14 @@ export interface SessionRecord {
   readonly clockSkewMs: number;
 }
 
+/**
+ * Whether two records hold the same credentials (same key, same expiry) — e.g. one adopted from
+ * another tab and the one a refresh then resolved with.
+ */
+export function isSameRecord(a: SessionRecord, b: SessionRecord | null): boolean {
+  return b !== null && a.accessKeyId === b.accessKeyId && a.expiresAtMs === b.expiresAtMs;
+}
+
 /** Checks that parsed JSON is a {@link SessionRecord} of this version; anything else is `null`. */
 export function parseSessionRecord(value: unknown): SessionRecord | null {
   if (typeof value !== 'object' || value === null) return null;

@@ -62,7 +62,7 @@ import {
   type SessionPersistence,
   type SessionStore,
 } from './sessionPersistence.js';
-import type { SessionRecord } from './SessionRecord.js';
+import { isSameRecord, type SessionRecord } from './SessionRecord.js';
 
 /** Default timeout of each STS request and each token acquisition, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -885,10 +885,6 @@ class SessionEngine extends Subscribable implements FederatedSession {
         }).refreshAtMs,
     };
   }
-}
-
-function isSameRecord(a: SessionRecord, b: SessionRecord | null): boolean {
-  return b !== null && a.accessKeyId === b.accessKeyId && a.expiresAtMs === b.expiresAtMs;
 }
 
 function isSettledByFailure(status: SessionSnapshot['status']): boolean {
