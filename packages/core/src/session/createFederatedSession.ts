@@ -30,13 +30,11 @@ import {
   type RetryOptions,
 } from './backoffDelayMs.js';
 import { describeToken, type TokenDescription } from './describeToken.js';
-import { estimateClockSkew } from './estimateClockSkew.js';
 import type {
   FederatedSession,
   FederatedSessionOptions,
   SessionCredentials,
   SessionEventMap,
-  SessionIdentity,
   SessionRefreshOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
@@ -63,6 +61,7 @@ import {
   type SessionStore,
 } from './sessionPersistence.js';
 import { isSameRecord, type SessionRecord } from './SessionRecord.js';
+import { toSessionRecord } from './toSessionRecord.js';
 
 /** Default timeout of each STS request and each token acquisition, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
@@ -78,10 +77,6 @@ export const TOKEN_EXPIRING_LEAD_MS = 60_000;
  * loop should every estimate of the credentials' lifetime be wrong.
  */
 export const MIN_REFRESH_INTERVAL_MS = 1_000;
-/** STS's default session length when `DurationSeconds` is not given, in seconds. */
-const STS_DEFAULT_DURATION_SECONDS = 3_600;
-/** GetSessionToken's default session length, in seconds. */
-const GET_SESSION_TOKEN_DEFAULT_DURATION_SECONDS = 43_200;
 
 type TokenParam = 'WebIdentityToken' | 'SAMLAssertion';
 type Handler = (event: never) => void;
@@ -483,7 +478,15 @@ class SessionEngine extends Subscribable implements FederatedSession {
         }
         throw failure;
       }
-      return this.#toRecord(identity, token, requestStartMs, this.#clock.now(), serverDateMs);
+      return toSessionRecord({
+        credentials: this.credentials,
+        identity,
+        token,
+        requestStartMs,
+        responseEndMs: this.#clock.now(),
+        serverDateMs,
+        master: this.#master?.getSnapshot(),
+      });
     }
   }
 
@@ -556,85 +559,6 @@ class SessionEngine extends Subscribable implements FederatedSession {
       `${what} within ${this.#requestTimeoutMs} ms (requestTimeoutMs); the session will try again.`,
       this.#requestTimeoutMs,
     );
-  }
-
-  #toRecord(
-    identity: AwsCredentialIdentity,
-    token: TokenDescription | null,
-    requestStartMs: number,
-    responseEndMs: number,
-    serverDateMs: number | undefined,
-  ): SessionRecord {
-    const maxLifetimeMs = this.#maxLifetimeMs(token);
-    const expirationMs = identity.expiration?.getTime() ?? responseEndMs + maxLifetimeMs;
-    const estimate = estimateClockSkew({
-      requestStartMs,
-      responseEndMs,
-      serverDateMs,
-      expirationMs,
-      maxLifetimeMs,
-      tokenIssuedAtMs: token?.issuedAtMs,
-    });
-    const masterSnapshot = this.#master?.getSnapshot();
-    const tokenExpiresAtMs =
-      token?.expiresAtMs !== undefined
-        ? token.expiresAtMs - estimate.clockSkewMs
-        : (masterSnapshot?.tokenExpiresAt?.getTime() ?? null);
-    return {
-      version: 1,
-      accessKeyId: identity.accessKeyId,
-      secretAccessKey: identity.secretAccessKey,
-      ...(identity.sessionToken !== undefined && { sessionToken: identity.sessionToken }),
-      ...(identity.accountId !== undefined && { accountId: identity.accountId }),
-      issuedAtMs: responseEndMs,
-      expiresAtMs: estimate.expiresAtMs,
-      tokenExpiresAtMs,
-      identity: this.#identityOf(token, masterSnapshot?.identity ?? null),
-      clockSkewMs: estimate.clockSkewMs,
-    };
-  }
-
-  /** The longest session STS may have granted for the request just made, in milliseconds. */
-  #maxLifetimeMs(token: TokenDescription | null): number {
-    const params = this.credentials.params as { DurationSeconds?: number; RoleArn?: string };
-    const fallback =
-      this.credentials instanceof ChainableTemporaryCredentials && !params.RoleArn
-        ? GET_SESSION_TOKEN_DEFAULT_DURATION_SECONDS
-        : STS_DEFAULT_DURATION_SECONDS;
-    const requestedMs = (params.DurationSeconds ?? fallback) * 1000;
-    return Math.min(requestedMs, token?.sessionDurationMs ?? Number.POSITIVE_INFINITY);
-  }
-
-  #identityOf(
-    token: TokenDescription | null,
-    inherited: SessionIdentity | null,
-  ): SessionIdentity | null {
-    const data = (this.credentials.data ?? {}) as {
-      SubjectFromWebIdentityToken?: string;
-      Subject?: string;
-      Issuer?: string;
-      Provider?: string;
-      Audience?: string;
-      AssumedRoleUser?: { Arn?: string };
-    };
-    const roleArn = (this.credentials.params as { RoleArn?: string }).RoleArn;
-    const identity: Record<string, string> = {};
-    const put = (key: keyof SessionIdentity, ...values: (string | undefined)[]) => {
-      const value = values.find((v) => typeof v === 'string' && v.length > 0);
-      if (value !== undefined) identity[key] = value;
-    };
-    put(
-      'subject',
-      data.SubjectFromWebIdentityToken,
-      data.Subject,
-      token?.subject,
-      inherited?.subject,
-    );
-    put('issuer', token?.issuer, data.Issuer, data.Provider, inherited?.issuer);
-    put('audience', token?.audience, data.Audience, inherited?.audience);
-    put('roleArn', roleArn);
-    put('assumedRoleArn', data.AssumedRoleUser?.Arn);
-    return Object.keys(identity).length === 0 ? null : Object.freeze(identity);
   }
 
   /** Makes `record` the session's credentials and plans what comes next. */
