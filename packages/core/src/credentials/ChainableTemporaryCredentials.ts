@@ -105,6 +105,11 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   tokenCodeFn: TokenCodeFn | null;
   /** The master credentials last used, so an echo of them can be cut out of error messages. */
   #lastMaster: AwsCredentialIdentity | undefined;
+  /**
+   * The master identity of the request `send` is making: the signer uses it, so the master is
+   * asked once per refresh and the keys that sign are the ones `send` checked.
+   */
+  #signing: AwsCredentialIdentity | undefined;
 
   /**
    * @throws {@link MissingCredentialsError} without `masterCredentials`.
@@ -135,7 +140,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     const signer = Object.assign(
       (): Promise<AwsCredentialIdentity> =>
         owner.creds
-          ? owner.creds.#masterIdentity(undefined)
+          ? owner.creds.#signingIdentity()
           : Promise.reject(new MissingCredentialsError('The credentials are not constructed yet.')),
       { memoized: true },
     );
@@ -179,8 +184,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     params: ChainableTemporaryCredentialsParams,
     { signal }: CredentialsCallOptions,
   ): Promise<ChainableTemporaryCredentialsOutput> {
-    const master = await this.#masterIdentity(signal);
-    this.#lastMaster = master;
+    let master = await this.#masterIdentity(signal);
     // A provider's credentials are known to be temporary only once it has answered.
     if (master.sessionToken) this.validate(params, true);
     const input = { ...params };
@@ -189,14 +193,35 @@ export class ChainableTemporaryCredentials extends StsCredentials<
         askTokenCode(this.tokenCodeFn, input.SerialNumber),
         signal,
       );
+      // The user may have taken minutes to answer: sign with the master's keys as they are now.
+      master = await this.#masterIdentity(signal);
     }
+    this.#lastMaster = master;
+    this.#signing = master;
     const options = signal ? { abortSignal: signal } : {};
-    if (input.RoleArn) {
-      return this.service.send(new AssumeRoleCommand(input as AssumeRoleCommandInput), options);
+    try {
+      if (input.RoleArn) {
+        return await this.service.send(
+          new AssumeRoleCommand(input as AssumeRoleCommandInput),
+          options,
+        );
+      }
+      const { DurationSeconds, SerialNumber, TokenCode } = input;
+      const sessionInput: GetSessionTokenCommandInput = {
+        DurationSeconds,
+        SerialNumber,
+        TokenCode,
+      };
+      return await this.service.send(new GetSessionTokenCommand(sessionInput), options);
+    } finally {
+      if (this.#signing === master) this.#signing = undefined;
     }
-    const { DurationSeconds, SerialNumber, TokenCode } = input;
-    const sessionInput: GetSessionTokenCommandInput = { DurationSeconds, SerialNumber, TokenCode };
-    return this.service.send(new GetSessionTokenCommand(sessionInput), options);
+  }
+
+  /** What the STS client signs with: the identity `send` got, or the master's when called directly. */
+  #signingIdentity(): Promise<AwsCredentialIdentity> {
+    const signing = this.#signing;
+    return signing ? Promise.resolve(signing) : this.#masterIdentity(undefined);
   }
 
   /** The master's current credentials, refreshing a fedcreds master first if it needs it. */
