@@ -251,10 +251,19 @@ export function resolveDevstackConfig(options: DevstackOptions = {}): DevstackCo
     sts: { ...base.sts, ...options.sts },
     gateway: { ...base.gateway, ...options.gateway },
   };
-  if (!/^127\.\d+\.\d+\.\d+$/.test(config.host)) {
-    throw new Error(`devstack: host must be a 127.0.0.0/8 address, got "${config.host}"`);
-  }
+  assertLoopbackHost(config.host);
   return config;
+}
+
+/**
+ * Throws unless `host` is a 127.0.0.0/8 address. Every server of the stack checks it before it
+ * binds, so a configuration that never went through {@link resolveDevstackConfig} cannot expose
+ * the stack (dev passwords, unsigned control endpoints) beyond the machine either.
+ */
+export function assertLoopbackHost(host: string): void {
+  if (!/^127\.\d+\.\d+\.\d+$/.test(host)) {
+    throw new Error(`devstack: host must be a 127.0.0.0/8 address, got "${host}"`);
+  }
 }
 
 /** ARN of a configured role. */

@@ -12,11 +12,18 @@ import type { Credentials as StsCredentials } from '@aws-sdk/client-sts';
 import { InMemoryWebStorage, OidcClient, WebStorageStateStore } from 'oidc-client-ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CredentialStore,
   DEMO_CLIENT_ID,
   DEMO_ORIGIN,
+  defaultDevstackConfig,
   loginWithPassword,
+  resolveDevstackConfig,
   samlLogin,
   startDevstack,
+  startGateway,
+  startOidcProvider,
+  startSamlIdp,
+  startSts,
 } from '@fedcreds/devstack';
 import type { Devstack } from '@fedcreds/devstack';
 import { BUCKET, TABLE, dynamoClient, s3Client } from './gatewayClients.js';
@@ -257,5 +264,23 @@ describe('startDevstack lifecycle', () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
+  });
+});
+
+describe('loopback only', () => {
+  const NOT_LOOPBACK = /host must be a 127\.0\.0\.0\/8 address, got "0\.0\.0\.0"/;
+
+  it('refuses a non-loopback host when resolving the configuration', () => {
+    expect(() => resolveDevstackConfig({ host: '0.0.0.0' })).toThrow(NOT_LOOPBACK);
+    expect(() => resolveDevstackConfig({ host: 'localhost' })).toThrow(/127\.0\.0\.0\/8/);
+  });
+
+  it('refuses it in every part started on its own with an unresolved configuration', async () => {
+    const config = { ...defaultDevstackConfig(), host: '0.0.0.0' };
+    const store = new CredentialStore(config);
+    await expect(startOidcProvider(config, { port: 0 })).rejects.toThrow(NOT_LOOPBACK);
+    await expect(startSamlIdp(config, { port: 0 })).rejects.toThrow(NOT_LOOPBACK);
+    await expect(startSts(config, { store, port: 0 })).rejects.toThrow(NOT_LOOPBACK);
+    await expect(startGateway(config, { store, port: 0 })).rejects.toThrow(NOT_LOOPBACK);
   });
 });

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { DevstackConfig } from '../config.js';
+import { closeServer, listen } from '../oidc/serverLifecycle.js';
 
 /** The in-memory DynamoDB (dynalite) behind the gateway, reachable only through it. */
 export interface DynamoBackend {
@@ -17,22 +18,12 @@ export interface DynamoBackend {
 export async function startDynamoBackend(config: DevstackConfig): Promise<DynamoBackend> {
   // In memory (no `path`), so the native LevelDB binding is never needed.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, 0, config.host);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host}:${port}`;
   const backend: DynamoBackend = {
     url,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((err) => (err ? reject(err) : resolve()));
-      }),
+    stop: () => closeServer(server),
   };
   try {
     for (const table of config.gateway.tables) {

@@ -7,8 +7,10 @@ import type {
   ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { assertLoopbackHost } from '../config.js';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore } from '../credentialStore.js';
+import { listen } from '../oidc/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
@@ -106,6 +108,8 @@ export async function startGateway(
   deps: GatewayDeps,
 ): Promise<GatewayServer> {
   const clock = deps.clock ?? Date.now;
+  // The backends bind config.host too; refuse before starting any of them.
+  assertLoopbackHost(config.host);
   const [s3Result, dynamoResult] = await Promise.allSettled([
     startS3Backend(config),
     startDynamoBackend(config),
@@ -305,16 +309,12 @@ export async function startGateway(
     });
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.port ?? config.ports.gateway, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  }).catch(async (err: unknown) => {
-    await stopBackends(backends);
-    throw err;
-  });
+  await listen(server, deps.port ?? config.ports.gateway, config.host).catch(
+    async (err: unknown) => {
+      await stopBackends(backends);
+      throw err;
+    },
+  );
   const { port } = server.address() as AddressInfo;
 
   let stopping: Promise<void> | undefined;

@@ -1,7 +1,12 @@
 import type { Server } from 'node:http';
+import { assertLoopbackHost } from '../config.js';
 
-/** Listens on `host:port` and resolves once bound (or rejects, e.g. when the port is taken). */
-export function listen(server: Server, port: number, host: string): Promise<void> {
+/**
+ * Listens on `host:port` and resolves once bound (or rejects, e.g. when the port is taken). Refuses
+ * any host outside 127.0.0.0/8.
+ */
+export async function listen(server: Server, port: number, host: string): Promise<void> {
+  assertLoopbackHost(host);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -4,6 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
+import { listen } from '../oidc/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { parseSigV4, verifySigV4 } from '../sigv4/verifySigV4.js';
@@ -429,13 +430,7 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
       }
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(deps.port ?? config.ports.sts, config.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
+  await listen(server, deps.port ?? config.ports.sts, config.host);
   const { port } = server.address() as AddressInfo;
 
   return {
