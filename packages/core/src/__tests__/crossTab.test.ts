@@ -27,6 +27,7 @@ import {
   MINUTE_MS,
   WEB_ROLE,
   flush,
+  manualEnvironment,
   mintIdToken,
   rejectionOf,
   stsCalls,
@@ -472,9 +473,17 @@ describe('createCrossTabCoordinator', () => {
     expect((error as InvalidParameterError).parameter).toBe('crossTab');
 
     const one = await tab({ coordinator });
-    const two = await tab({ coordinator });
+    const environment = manualEnvironment();
+    const two = await tab({ coordinator, environment });
     one.start();
     expect(() => two.start()).toThrow(InvalidParameterError);
+    // The failed start() left nothing attached, and did not count: once the coordinator is free,
+    // start() starts for real.
+    expect(environment.listeners).toBe(0);
+    one.stop();
+    two.start();
+    expect(environment.listeners).toBe(1);
+    await until(() => two.getSnapshot().status === 'ready');
   });
 
   it('accepts the browser’s LockManager and BroadcastChannel types', () => {

@@ -131,7 +131,7 @@ class SessionEngine extends Subscribable implements FederatedSession {
 
   #starts = 0;
   #lifetime: AbortController | null = null;
-  #detach: (() => void)[] = [];
+  readonly #detach: (() => void)[] = [];
   #store: SessionStore | null | undefined;
 
   /** The refresh in flight, shared by every caller. */
@@ -294,22 +294,29 @@ class SessionEngine extends Subscribable implements FederatedSession {
     // A refresh fetched on demand before start() already runs under this controller: adopting it
     // lets the last stop() abort that refresh too.
     this.#lifetime ??= new AbortController();
-    const detach: (() => void)[] = [];
-    if (this.#environment) {
-      detach.push(this.#environment.subscribe((signal) => this.#onEnvironment(signal)));
+    const detach = this.#detach;
+    try {
+      if (this.#environment) {
+        detach.push(this.#environment.subscribe((signal) => this.#onEnvironment(signal)));
+      }
+      const master = this.#master;
+      if (master) {
+        master.start();
+        detach.push(
+          () => master.stop(),
+          master.on('reauth-required', ({ error }) => this.#onMasterReauth(error)),
+          master.on('signed-out', () => this.#onMasterSignedOut()),
+          master.on('refreshed', () => this.#onMasterRefreshed()),
+        );
+      }
+      if (this.#coordinator) detach.push(this.#coordinator.attach(this.#peer()));
+    } catch (error) {
+      // Not started after all (a coordinator already in use): release what was attached, and
+      // leave the count at zero so a later start() starts for real.
+      this.#starts = 0;
+      for (const undo of detach.splice(0).reverse()) guard(undo);
+      throw error;
     }
-    const master = this.#master;
-    if (master) {
-      master.start();
-      detach.push(
-        () => master.stop(),
-        master.on('reauth-required', ({ error }) => this.#onMasterReauth(error)),
-        master.on('signed-out', () => this.#onMasterSignedOut()),
-        master.on('refreshed', () => this.#onMasterRefreshed()),
-      );
-    }
-    if (this.#coordinator) detach.push(this.#coordinator.attach(this.#peer()));
-    this.#detach = detach;
     if (this.#state.credentials === null && this.#state.status !== 'signed-out') this.#restore();
     this.#tick();
   }
