@@ -74,6 +74,18 @@ describe('ChainableTemporaryCredentials', () => {
     expect(byAccessKey(stack.ciUser.accessKeyId)).toBe(before + 1);
   });
 
+  it('gives a RoleArn set after construction the default RoleSessionName too', async () => {
+    const creds = new ChainableTemporaryCredentials({
+      masterCredentials: ciUser(),
+      stsConfig: stack.stsConfig,
+    });
+    creds.params.RoleArn = stack.roleArn('fedcreds-demo-chained');
+    await creds.getPromise();
+    expect(creds.data?.AssumedRoleUser?.Arn).toMatch(
+      /:assumed-role\/fedcreds-demo-chained\/temporary-credentials$/,
+    );
+  });
+
   it('is refused by STS when the master secret is wrong (the server checks the signature)', async () => {
     const creds = chainedRole(new Credentials(stack.ciUser.accessKeyId, 'not-the-right-secret'));
     await expect(creds.getPromise()).rejects.toMatchObject({

@@ -201,10 +201,12 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     const options = signal ? { abortSignal: signal } : {};
     try {
       if (input.RoleArn) {
-        return await this.service.send(
-          new AssumeRoleCommand(input as AssumeRoleCommandInput),
-          options,
-        );
+        // The constructor's default does not cover a RoleArn assigned to params later.
+        const roleInput = {
+          ...input,
+          RoleSessionName: input.RoleSessionName ?? DEFAULT_CHAINABLE_SESSION_NAME,
+        } as AssumeRoleCommandInput;
+        return await this.service.send(new AssumeRoleCommand(roleInput), options);
       }
       const { DurationSeconds, SerialNumber, TokenCode } = input;
       const sessionInput: GetSessionTokenCommandInput = {
