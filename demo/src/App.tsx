@@ -5,16 +5,11 @@ import { userManager } from './auth/userManager';
 import { createSamlSession } from './auth/createSamlSession';
 import { roleName } from './auth/roleName';
 import type { SignInMethod } from './auth/signInMethod';
-import { config, refreshTiming } from './config';
+import { config, refreshTiming, stsClientConfig } from './config';
 import { Dashboard } from './components/Dashboard';
 import { SamlRoleChooser } from './components/SamlRoleChooser';
 
 const OIDC: SignInMethod = { kind: 'oidc', label: 'OpenID Connect' };
-
-const stsClientConfig = {
-  region: config.region,
-  ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }),
-};
 
 /**
  * One session at a time: OpenID Connect by default (the provider completes the redirect sign-in

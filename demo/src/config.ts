@@ -50,3 +50,9 @@ export const refreshTiming = {
   ...(config.refreshWindowMs === undefined ? {} : { refreshWindowMs: config.refreshWindowMs }),
   ...(config.refreshJitterMs === undefined ? {} : { refreshJitterMs: config.refreshJitterMs }),
 };
+
+/** The STS client configuration both kinds of session use (no endpoint: the SDK's default). */
+export const stsClientConfig = {
+  region: config.region,
+  ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }),
+};

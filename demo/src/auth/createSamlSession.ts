@@ -5,7 +5,8 @@ import {
   SAMLCredentials,
 } from '@fedcreds/core';
 import type { FederatedSession, SamlRole } from '@fedcreds/core';
-import { config, refreshTiming } from '../config';
+import { refreshTiming, stsClientConfig } from '../config';
+import { startSamlSignIn } from './startSamlSignIn';
 
 /**
  * A session for the role the user picked from the SAML response. The response is the only token
@@ -15,19 +16,14 @@ import { config, refreshTiming } from '../config';
 export function createSamlSession(samlResponse: string, role: SamlRole): FederatedSession {
   const credentials = new SAMLCredentials(
     { RoleArn: role.roleArn, PrincipalArn: role.principalArn, SAMLAssertion: samlResponse },
-    {
-      region: config.region,
-      ...(config.stsEndpoint === undefined ? {} : { endpoint: config.stsEndpoint }),
-    },
+    stsClientConfig,
   );
   const tokenSource = callbackTokenSource(
     async ({ forceRefresh }) => {
       if (forceRefresh) throw new ReauthRequiredError('login_required');
       return samlResponse;
     },
-    {
-      signIn: async () => window.location.assign(config.samlLoginUrl),
-    },
+    { signIn: startSamlSignIn },
   );
   return createFederatedSession({ credentials, tokenSource, ...refreshTiming });
 }

@@ -1,4 +1,4 @@
-import { config } from '../config';
+import { startSamlSignIn } from '../auth/startSamlSignIn';
 
 /** The two ways in: an OpenID Connect redirect (PKCE) or the SAML IdP's login page. */
 export function SignInPanel({
@@ -25,10 +25,7 @@ export function SignInPanel({
         <button data-testid="sign-in-oidc" onClick={onOidcSignIn}>
           Sign in with OpenID Connect
         </button>
-        <button
-          data-testid="sign-in-saml"
-          onClick={() => window.location.assign(config.samlLoginUrl)}
-        >
+        <button data-testid="sign-in-saml" onClick={() => void startSamlSignIn()}>
           Sign in with SAML
         </button>
       </div>
