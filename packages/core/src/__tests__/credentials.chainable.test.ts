@@ -337,6 +337,21 @@ describe('ChainableTemporaryCredentials', () => {
       expect(attempts).toBe(2);
     });
 
+    it('keeps the code tokenCodeFn gave out of errors, even when the server echoes it', async () => {
+      const creds = mfaRole(() => Promise.resolve(stack.ciUser.mfaCode));
+      stack.sts.faults.failNext({
+        action: 'AssumeRole',
+        code: 'AccessDenied',
+        message: `MFA code ${stack.ciUser.mfaCode} refused`,
+      });
+      const err = await creds.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(StsError);
+      expect((err as StsError).message).toContain('MFA code [redacted] refused');
+      expect(inspect(err, { depth: Infinity, showHidden: true })).not.toContain(
+        stack.ciUser.mfaCode,
+      );
+    });
+
     it('turns a code that is not six digits into MfaError, and a wrong code into STS AccessDenied', async () => {
       const bad = mfaRole(() => Promise.resolve('12ab'));
       await expect(bad.getPromise()).rejects.toBeInstanceOf(MfaError);

@@ -103,8 +103,11 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   readonly masterCredentials: MasterCredentials;
   /** Supplies MFA codes when `params.SerialNumber` is set. */
   tokenCodeFn: TokenCodeFn | null;
-  /** The master credentials last used, so an echo of them can be cut out of error messages. */
-  #lastMaster: AwsCredentialIdentity | undefined;
+  /**
+   * Secrets of the last request that are not in `params` — the master's keys and the MFA code
+   * `tokenCodeFn` gave — so an echo of them can be cut out of error messages.
+   */
+  #lastSecrets: (string | undefined)[] = [];
   /**
    * The master identity of the request `send` is making: the signer uses it, so the master is
    * asked once per refresh and the keys that sign are the ones `send` checked.
@@ -159,8 +162,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   }
 
   protected override secrets(params: ChainableTemporaryCredentialsParams): (string | undefined)[] {
-    const master = this.#lastMaster;
-    return [...super.secrets(params), master?.secretAccessKey, master?.sessionToken];
+    return [...super.secrets(params), ...this.#lastSecrets];
   }
 
   protected override get operation(): string {
@@ -196,7 +198,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
       // The user may have taken minutes to answer: sign with the master's keys as they are now.
       master = await this.#masterIdentity(signal);
     }
-    this.#lastMaster = master;
+    this.#lastSecrets = [master.secretAccessKey, master.sessionToken, input.TokenCode];
     this.#signing = master;
     const options = signal ? { abortSignal: signal } : {};
     try {

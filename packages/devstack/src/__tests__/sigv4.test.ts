@@ -281,6 +281,21 @@ describe('verifySigV4', () => {
       });
     });
 
+    it('refuses an x-amz-content-sha256 that is neither a hash nor a payload mode S3 knows', async () => {
+      // Signed literally, such a value would leave the body out of the signature altogether.
+      for (const value of ['not-a-hash', 'STREAMING-MADE-UP-PAYLOAD']) {
+        const signed = (await signer(tempKeys(), 's3').sign(
+          s3Request({ 'x-amz-content-sha256': value }, 'anything'),
+          { signingDate: new Date(T) },
+        )) as unknown as SmithyLikeRequest;
+        const result = await verifySigV4(incoming(signed), store, T);
+        expect(result).toMatchObject({ ok: false, reason: 'malformed' });
+        expect(!result.ok && result.message).toContain(
+          'x-amz-content-sha256 must be UNSIGNED-PAYLOAD',
+        );
+      }
+    });
+
     function chunkedBody(
       key: Buffer,
       seed: string,

@@ -62,6 +62,13 @@ export interface SigV4Parts {
 }
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
+/** `x-amz-content-sha256` values besides a hex hash that SigV4 (not SigV4a) requests may declare. */
+const PAYLOAD_MODES = new Set([
+  'UNSIGNED-PAYLOAD',
+  'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
+]);
 /** AWS accepts header-signed requests whose X-Amz-Date is within 15 minutes of its clock. */
 export const MAX_REQUEST_SKEW_MS = 15 * 60 * 1000;
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
@@ -254,9 +261,10 @@ const iso = (ms: number) =>
  * does: the signature is recomputed over the signed headers with the key's secret, the session
  * token must belong to the key, expired credentials and stale requests are refused.
  *
- * Payload modes: a hex `x-amz-content-sha256` must match the body; `UNSIGNED-PAYLOAD` and
- * `STREAMING-*` values are signed literally (decode `aws-chunked` bodies with
- * {@link decodeAwsChunked}).
+ * Payload modes: a hex `x-amz-content-sha256` must match the body; `UNSIGNED-PAYLOAD` and the
+ * SigV4 `STREAMING-*` modes are signed literally, and `aws-chunked` bodies come back decoded (chunk
+ * signatures of `STREAMING-AWS4-HMAC-SHA256-PAYLOAD*` are verified, a trailer signature is not);
+ * any other value is refused as malformed.
  *
  * @param now - epoch ms of the server's clock; drives every expiry decision.
  */
@@ -334,6 +342,12 @@ export async function verifySigV4(
         "The provided 'x-amz-content-sha256' header does not match what was computed.",
       );
     }
+  } else if (declaredHash !== undefined && !PAYLOAD_MODES.has(declaredHash)) {
+    // Any other value would be signed literally and leave the body unchecked; S3 refuses it.
+    return fail(
+      'malformed',
+      `x-amz-content-sha256 must be ${[...PAYLOAD_MODES].join(', ')} or a valid sha256 value.`,
+    );
   }
   const canonical = [
     req.method.toUpperCase(),
