@@ -56,7 +56,7 @@ export function parseSessionRecord(value: unknown): SessionRecord | null {
     !isTime(r['expiresAtMs']) ||
     !(r['tokenExpiresAtMs'] === null || isTime(r['tokenExpiresAtMs'])) ||
     !isTime(r['clockSkewMs']) ||
-    !(identity === null || (typeof identity === 'object' && identity !== undefined))
+    !(identity === null || typeof identity === 'object')
   ) {
     return null;
   }

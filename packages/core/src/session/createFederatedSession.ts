@@ -730,7 +730,10 @@ class SessionEngine extends Subscribable implements FederatedSession {
     this.#apply(record, 'storage');
   }
 
-  /** Whether `record` is outside the refresh window, i.e. would not be refreshed at once. */
+  /**
+   * Whether a stored `record` is worth restoring: outside the refresh window. Looser than the
+   * peer's `isFresh` (no jitter): within the jitter they are served while the refresh runs.
+   */
   #isFresh(record: SessionRecord): boolean {
     return this.#clock.now() < record.expiresAtMs - this.#refreshWindowMs;
   }
