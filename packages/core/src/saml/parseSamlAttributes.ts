@@ -1,5 +1,5 @@
 import { parseSamlRoles, type SamlRole } from './parseSamlRoles.js';
-import { samlAttributeValues, samlXml, unescapeXml, xmlAttribute, xmlElements } from './samlXml.js';
+import { samlAttributeValues, samlXml, xmlAttribute, xmlElements, xmlText } from './samlXml.js';
 
 /** The AWS-relevant content of a SAML response, read without verifying it. */
 export interface SamlAttributes {
@@ -61,7 +61,6 @@ function firstDate(xml: string, elements: string[], attribute: string): Date | u
 }
 
 function firstText(xml: string, element: string): string | undefined {
-  for (const { inner } of xmlElements(xml, element))
-    return unescapeXml(inner.replace(/<[^>]*>/g, '')).trim();
-  return undefined;
+  const first = xmlElements(xml, element).next();
+  return first.done ? undefined : xmlText(first.value.inner);
 }

@@ -41,6 +41,11 @@ export function xmlAttribute(tagAttributes: string, name: string): string | unde
   return unescapeXml(match[2] ?? match[3] ?? '');
 }
 
+/** Text content of an element's inner XML: child tags dropped, references resolved, trimmed. */
+export function xmlText(inner: string): string {
+  return unescapeXml(inner.replace(/<[^>]*>/g, '')).trim();
+}
+
 /** Elements with local name `localName` (any prefix): their attribute text and inner XML. */
 export function* xmlElements(
   xml: string,
@@ -63,7 +68,7 @@ export function samlAttributeValues(xml: string): Map<string, string[]> {
     if (name === undefined) continue;
     const values = attributes.get(name) ?? [];
     for (const value of xmlElements(attribute.inner, 'AttributeValue')) {
-      values.push(unescapeXml(value.inner.replace(/<[^>]*>/g, '')).trim());
+      values.push(xmlText(value.inner));
     }
     attributes.set(name, values);
   }
