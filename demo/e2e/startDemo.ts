@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
-import type { DevstackOptions } from '@fedcreds/devstack';
+import type { Devstack, DevstackOptions } from '@fedcreds/devstack';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildDemo } from '../scripts/buildDemo.js';
 import type { DemoEnv } from '../scripts/buildDemo.js';
@@ -12,8 +12,6 @@ import { launchChromium } from './launchChromium.js';
 import type { TestBrowser } from './launchChromium.js';
 import { watchProblems } from './watchProblems.js';
 import type { ProblemLog } from './watchProblems.js';
-
-export type Devstack = Awaited<ReturnType<typeof startDevstack>>;
 
 /** The demo built against a dev stack of its own, served with the strict CSP, and a browser. */
 export interface DemoHarness {
@@ -26,6 +24,7 @@ export interface DemoHarness {
   stop(): Promise<void>;
 }
 
+/** What to change in the demo's dev stack and build. */
 export interface StartDemoOptions {
   /** Dev stack options on top of what the demo's origin needs. */
   devstack?: DevstackOptions;
