@@ -4,6 +4,7 @@ import { startDemo } from './startDemo.js';
 import type { DemoHarness, StartDemoOptions } from './startDemo.js';
 import type { ProblemLog } from './watchProblems.js';
 
+/** The demo a describe block shares (see {@link demoForSuite}). */
 export interface SuiteDemo extends DemoHarness {
   /** {@link DemoHarness.openPage}, and the page's problems fail the test that opened it. */
   openWatchedPage: DemoHarness['openPage'];

@@ -75,10 +75,12 @@ export async function waitForAbsent(page: Page, testId: string): Promise<void> {
   await page.locator(byTestId(testId)).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 }
 
+/** Clicks the element with this test id, waiting for it to be clickable. */
 export async function click(page: Page, testId: string): Promise<void> {
   await page.locator(byTestId(testId)).click({ timeout: UI_TIMEOUT_MS });
 }
 
+/** Types `value` into the input with this test id, replacing what it held. */
 export async function fill(page: Page, testId: string, value: string): Promise<void> {
   await page.locator(byTestId(testId)).fill(value, { timeout: UI_TIMEOUT_MS });
 }

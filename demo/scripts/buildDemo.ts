@@ -20,6 +20,7 @@ export type DemoEnv = Partial<
   >
 >;
 
+/** The demo package's directory: Vite's `root`. */
 export const demoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**

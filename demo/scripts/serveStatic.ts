@@ -11,6 +11,7 @@ export interface StaticServer {
   close(): Promise<void>;
 }
 
+/** Options of {@link serveStatic}. */
 export interface StaticServerOptions {
   /** Directory served (a Vite `dist/`). */
   root: string;

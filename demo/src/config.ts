@@ -30,6 +30,7 @@ const milliseconds = (value: string | undefined) => (value ? Number(value) : und
 const endpoint = (value: string | undefined, devstackDefault: string) =>
   (value ?? devstackDefault) || undefined;
 
+/** The demo's configuration, resolved once from the build's `VITE_*` variables. */
 export const config: DemoConfig = {
   oidcAuthority: env.VITE_OIDC_AUTHORITY || 'http://127.0.0.1:9010',
   oidcClientId: env.VITE_OIDC_CLIENT_ID || 'fedcreds-demo',

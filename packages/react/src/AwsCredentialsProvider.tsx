@@ -13,6 +13,7 @@ import { createCredentialsStore } from './credentialsStore.js';
 export interface AwsCredentialsSessionProps {
   /** The session to expose. The provider starts it on mount and stops it on unmount. */
   session: FederatedSession;
+  /** The tree whose hooks read this session. */
   children?: ReactNode;
 }
 
@@ -28,7 +29,9 @@ export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManage
    * `automaticSilentRenew: false` unless set, as the session does the renewing).
    */
   oidc: UserManager | UserManagerSettings;
+  /** Not with `oidc`: the provider builds the session itself. */
   session?: never;
+  /** The tree whose hooks read this session. */
   children?: ReactNode;
 };
 
