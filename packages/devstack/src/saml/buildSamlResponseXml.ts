@@ -1,10 +1,11 @@
 import { escapeHtml as escapeXml } from '../oidc/htmlPage.js';
 
-/** SAML attribute names AWS reads from an assertion. */
+/** SAML attribute names AWS reads from an assertion (the IdP writes the first three, STS reads all). */
 export const AWS_SAML_ATTRIBUTES = {
   role: 'https://aws.amazon.com/SAML/Attributes/Role',
   roleSessionName: 'https://aws.amazon.com/SAML/Attributes/RoleSessionName',
   sessionDuration: 'https://aws.amazon.com/SAML/Attributes/SessionDuration',
+  sourceIdentity: 'https://aws.amazon.com/SAML/Attributes/SourceIdentity',
 } as const;
 
 /** Everything that varies between two SAML responses of the devstack IdP. */

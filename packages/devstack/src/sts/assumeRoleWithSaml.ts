@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AWS_SAML_ATTRIBUTES } from '../saml/buildSamlResponseXml.js';
 import { assumedRoleUserXml, credentialsXml } from './stsAction.js';
 import type { StsAction } from './stsAction.js';
 import { StsError } from './stsError.js';
@@ -13,15 +14,6 @@ import {
   roleSessionSeconds,
 } from './stsParams.js';
 import { verifySamlResponse } from './verifySamlResponse.js';
-
-/** SAML attribute names AWS reads from an assertion. */
-export const SAML_ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
-export const SAML_ROLE_SESSION_NAME_ATTRIBUTE =
-  'https://aws.amazon.com/SAML/Attributes/RoleSessionName';
-export const SAML_SESSION_DURATION_ATTRIBUTE =
-  'https://aws.amazon.com/SAML/Attributes/SessionDuration';
-export const SAML_SOURCE_IDENTITY_ATTRIBUTE =
-  'https://aws.amazon.com/SAML/Attributes/SourceIdentity';
 
 const PRINCIPAL_ARN_PATTERN = /^arn:aws:iam::(\d{12}):saml-provider\/([\w+=,.@-]{1,128})$/;
 const NAMEID_PREFIX = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
@@ -80,7 +72,7 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
   }
 
   // The Role attribute offers "roleArn,principalArn" pairs; AWS accepts either order.
-  const offered = (saml.attributes.get(SAML_ROLE_ATTRIBUTE) ?? []).some((value) => {
+  const offered = (saml.attributes.get(AWS_SAML_ATTRIBUTES.role) ?? []).some((value) => {
     const pair = value.split(',').map((part) => part.trim());
     if (pair.length !== 2) return false;
     return (
@@ -91,10 +83,10 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
   const role = findRole(config, roleArn);
   if (!offered || !role || role.samlProvider !== principal[2]) throw denied();
 
-  const sessionName = saml.attributes.get(SAML_ROLE_SESSION_NAME_ATTRIBUTE)?.[0];
+  const sessionName = saml.attributes.get(AWS_SAML_ATTRIBUTES.roleSessionName)?.[0];
   if (sessionName === undefined) {
     throw invalid(
-      `RoleSessionName is required in AuthnResponse (attribute ${SAML_ROLE_SESSION_NAME_ATTRIBUTE}).`,
+      `RoleSessionName is required in AuthnResponse (attribute ${AWS_SAML_ATTRIBUTES.roleSessionName}).`,
     );
   }
   if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
@@ -102,7 +94,7 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
       'Invalid SAML response: the RoleSessionName attribute must be 2-64 characters of [\\w+=,.@-].',
     );
   }
-  const sessionDurationText = saml.attributes.get(SAML_SESSION_DURATION_ATTRIBUTE)?.[0];
+  const sessionDurationText = saml.attributes.get(AWS_SAML_ATTRIBUTES.sessionDuration)?.[0];
   let sessionDuration: number | undefined;
   if (sessionDurationText !== undefined) {
     sessionDuration = /^\d+$/.test(sessionDurationText) ? Number(sessionDurationText) : Number.NaN;
@@ -114,7 +106,7 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
       );
     }
   }
-  const sourceIdentity = saml.attributes.get(SAML_SOURCE_IDENTITY_ATTRIBUTE)?.[0];
+  const sourceIdentity = saml.attributes.get(AWS_SAML_ATTRIBUTES.sourceIdentity)?.[0];
   if (sourceIdentity !== undefined && !/^[\w+=,.@-]{2,64}$/.test(sourceIdentity)) {
     throw invalid(
       'Invalid SAML response: the SourceIdentity attribute must be 2-64 characters of [\\w+=,.@-].',
