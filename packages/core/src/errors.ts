@@ -107,9 +107,13 @@ export interface StsErrorDetails extends FedcredsErrorOptions {
 
 /** STS answered with an error. `code` classifies it; `wireCode` is what STS sent. */
 export class StsError extends FedcredsError {
+  /** Stable classification of the STS error; `ERR_STS` for codes fedcreds does not know. */
   readonly code: StsErrorCode;
+  /** Error code as STS sent it, e.g. `InvalidIdentityToken`. */
   readonly wireCode: string;
+  /** STS request id, for support cases; `undefined` when STS sent none. */
   readonly requestId: string | undefined;
+  /** HTTP status of the response; `undefined` when it is not known. */
   readonly statusCode: number | undefined;
 
   constructor(code: StsErrorCode, message: string, retryable: boolean, details: StsErrorDetails) {
@@ -182,6 +186,7 @@ export type ReauthReason =
 /** The IdP cannot renew the token without the user; the app must sign in again. */
 export class ReauthRequiredError extends FedcredsError {
   readonly code = 'ERR_REAUTH_REQUIRED';
+  /** Why the IdP needs the user; `signed_out` when nobody is signed in. */
   readonly reason: ReauthReason;
   constructor(reason: ReauthReason, message?: string, options?: FedcredsErrorOptions) {
     super(

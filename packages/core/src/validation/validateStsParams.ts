@@ -147,7 +147,13 @@ export interface IdentityTokenValidationOptions {
   tokenOptional?: boolean;
 }
 
-/** Parameters of AssumeRoleWithWebIdentity, checked before the request. */
+/**
+ * Checks AssumeRoleWithWebIdentity parameters before the request: `RoleArn`, the token (a JWT
+ * unless `ProviderId` names an OAuth 2.0 provider), `RoleSessionName`, `DurationSeconds`,
+ * `PolicyArns`, `Policy`.
+ *
+ * @throws {@link InvalidParameterError} naming the first parameter that is missing or malformed.
+ */
 export function validateWebIdentityParams(
   params: object,
   options: IdentityTokenValidationOptions = {},
@@ -177,7 +183,12 @@ export function validateWebIdentityParams(
   checkPolicy(p);
 }
 
-/** Parameters of AssumeRoleWithSAML, checked before the request. */
+/**
+ * Checks AssumeRoleWithSAML parameters before the request: `RoleArn`, `PrincipalArn`, the
+ * assertion (base64 of XML), `DurationSeconds`, `PolicyArns`, `Policy`.
+ *
+ * @throws {@link InvalidParameterError} naming the first parameter that is missing or malformed.
+ */
 export function validateSamlParams(
   params: object,
   options: IdentityTokenValidationOptions = {},
@@ -212,7 +223,12 @@ export interface AssumeRoleValidationOptions {
   chained?: boolean;
 }
 
-/** Parameters of AssumeRole, checked before the request. */
+/**
+ * Checks AssumeRole parameters before the request, with the 3600-second cap on `DurationSeconds`
+ * when `options.chained`.
+ *
+ * @throws {@link InvalidParameterError} naming the first parameter that is missing or malformed.
+ */
 export function validateAssumeRoleParams(
   params: object,
   options: AssumeRoleValidationOptions = {},
@@ -238,7 +254,12 @@ export function validateAssumeRoleParams(
   }
 }
 
-/** Parameters of GetSessionToken, checked before the request. */
+/**
+ * Checks GetSessionToken parameters (`DurationSeconds`, `SerialNumber`, `TokenCode`) before the
+ * request.
+ *
+ * @throws {@link InvalidParameterError} naming the first parameter that is malformed.
+ */
 export function validateGetSessionTokenParams(params: object): void {
   const p = params as Params;
   checkDuration(p, MAX_SESSION_TOKEN_DURATION_SECONDS);
