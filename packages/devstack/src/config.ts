@@ -143,6 +143,7 @@ export type DevstackOptions = Partial<
 export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
 /** Client id of the demo's public PKCE client. */
 export const DEMO_CLIENT_ID = 'fedcreds-demo';
+/** AWS account id of the default configuration (every role and provider ARN uses it). */
 export const DEFAULT_ACCOUNT_ID = '123456789012';
 
 /** The configuration the demo runs on; tests start from it and override. */

@@ -46,6 +46,7 @@ export class RequestLog {
   readonly #maxEntries: number;
   #writes: Promise<void> = Promise.resolve();
 
+  /** @param options - file to mirror entries to, and how many to keep in memory. */
   constructor(options: RequestLogOptions = {}) {
     this.#file = options.file;
     this.#maxEntries = options.maxEntries ?? 10_000;

@@ -59,12 +59,17 @@ export interface Devstack {
   roleArn(name: string): string;
   /** ARN of the stack's SAML provider, the `PrincipalArn` of AssumeRoleWithSAML. */
   samlProviderArn: string;
+  /** The OpenID Provider (mint ID tokens, its faults and stats). */
   oidc: OidcServer;
+  /** The SAML IdP (issue signed responses without a browser). */
   saml: SamlIdpServer;
+  /** The local STS (its stats, faults and request log). */
   sts: StsServer;
+  /** The S3/DynamoDB gateway (its stats and request log). */
   gateway: GatewayServer;
   /** Every credential STS issued plus the long-term keys; shared by STS and the gateway. */
   store: CredentialStore;
+  /** Counters of every part. */
   stats(): DevstackStats;
   /** Fault injection: STS errors/delays/hangs and OpenID Provider silent-renew refusals. */
   faults: { sts: StsFaults; oidc: OidcServer['faults'] };

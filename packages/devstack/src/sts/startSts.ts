@@ -72,8 +72,11 @@ export interface StsStats {
 export interface StsServer {
   /** Base URL (`http://127.0.0.1:<port>`), the endpoint for `STSClient`. */
   url: string;
+  /** A copy of the request counters. */
   stats(): StsStats;
+  /** Fault injection: errors, delays and hangs for upcoming requests. */
   faults: StsFaults;
+  /** The request log, oldest first: action, status, error code, key prefix; never a secret. */
   log(): RequestLogEntry[];
   /** Closes the server, answering nothing more (hanging requests are cut off). */
   stop(): Promise<void>;
