@@ -128,7 +128,6 @@ function redactedOutput<O extends object>(output: O): O {
 /** Whether `value` is temporary: an STS-backed credentials object or one holding a session token. */
 export function isTemporaryCredentials(value: unknown): boolean {
   if (value instanceof StsCredentials) return true;
-  if (value instanceof Credentials) return Boolean(value.sessionToken);
   return (
     typeof value === 'object' &&
     value !== null &&
