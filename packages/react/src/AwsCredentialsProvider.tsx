@@ -1,5 +1,5 @@
 'use client';
-import { initialSessionState, type FederatedSession } from '@fedcreds/core';
+import type { FederatedSession } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import type { CreateOidcSessionOptions, OidcSession } from '@fedcreds/core/oidc';
 import { UserManager } from 'oidc-client-ts';
@@ -75,7 +75,7 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
       'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
     );
   }
-  const store = useMemo(() => createCredentialsStore(session, initialSessionState), [session]);
+  const store = useMemo(() => createCredentialsStore(session), [session]);
 
   useEffect(() => {
     session.start();

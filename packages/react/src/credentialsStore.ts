@@ -1,4 +1,4 @@
-import type { FederatedSession, SessionSnapshot } from '@fedcreds/core';
+import { initialSessionState, type FederatedSession, type SessionSnapshot } from '@fedcreds/core';
 
 /** The session's actions and SDK provider, bound once per session. */
 export interface AwsCredentialsActions {
@@ -20,7 +20,8 @@ export type AwsCredentialsState = SessionSnapshot & AwsCredentialsActions;
 
 /**
  * The provider's context value: a session seen as a `useSyncExternalStore` store whose state is
- * the snapshot merged with stable actions, rebuilt only when the snapshot object changes.
+ * the snapshot merged with stable actions, rebuilt only when the snapshot object changes. On the
+ * server and while hydrating it is the session's initial (`idle`) state.
  * @internal
  */
 export interface CredentialsStore {
@@ -31,17 +32,14 @@ export interface CredentialsStore {
 }
 
 /** @internal */
-export function createCredentialsStore(
-  session: FederatedSession,
-  serverSnapshot: SessionSnapshot,
-): CredentialsStore {
+export function createCredentialsStore(session: FederatedSession): CredentialsStore {
   const actions: AwsCredentialsActions = {
     refresh: (options) => session.refresh(options),
     signIn: () => session.signIn(),
     signOut: () => session.signOut(),
     credentialProvider: session.credentialProvider,
   };
-  const serverState: AwsCredentialsState = { ...serverSnapshot, ...actions };
+  const serverState: AwsCredentialsState = { ...initialSessionState, ...actions };
   let lastSnapshot: SessionSnapshot | undefined;
   let lastState = serverState;
   return {
