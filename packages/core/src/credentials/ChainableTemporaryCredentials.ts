@@ -127,12 +127,8 @@ export class ChainableTemporaryCredentials extends StsCredentials<
         'ChainableTemporaryCredentials needs masterCredentials to sign its STS requests (fedcreds has no global config): pass masterCredentials as a Credentials object (e.g. WebIdentityCredentials) or an SDK v3 credential provider.',
       );
     }
-    if (params.SerialNumber && !tokenCodeFn) {
-      throw new InvalidParameterError(
-        'tokenCodeFn',
-        'is required when params.SerialNumber is set: pass tokenCodeFn(serialNumber, callback), or one returning a promise of the MFA code',
-      );
-    }
+    // Stricter than validate(): a TokenCode passed up front serves one refresh only.
+    if (params.SerialNumber && !tokenCodeFn) throw tokenCodeFnRequired();
     const copy: ChainableTemporaryCredentialsParams = { ...params };
     if (copy.RoleArn && !copy.RoleSessionName)
       copy.RoleSessionName = DEFAULT_CHAINABLE_SESSION_NAME;
@@ -177,9 +173,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     } else {
       validateGetSessionTokenParams(params);
     }
-    if (params.SerialNumber && !params.TokenCode && !this.tokenCodeFn) {
-      throw new InvalidParameterError('tokenCodeFn', 'is required when params.SerialNumber is set');
-    }
+    if (params.SerialNumber && !params.TokenCode && !this.tokenCodeFn) throw tokenCodeFnRequired();
   }
 
   protected override async send(
@@ -250,6 +244,13 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     }
     return identity;
   }
+}
+
+function tokenCodeFnRequired(): InvalidParameterError {
+  return new InvalidParameterError(
+    'tokenCodeFn',
+    'is required when params.SerialNumber is set: pass tokenCodeFn(serialNumber, callback), or one returning a promise of the MFA code',
+  );
 }
 
 function masterProviderError(err: unknown, signal: AbortSignal | undefined): FedcredsError {
