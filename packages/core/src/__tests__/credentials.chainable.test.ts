@@ -179,6 +179,16 @@ describe('ChainableTemporaryCredentials', () => {
       expect(provider).toHaveBeenCalledTimes(2);
     });
 
+    it('turns a provider master that fails into MissingCredentialsError carrying the failure, before any request', async () => {
+      const failure = new Error('no session in this browser');
+      const creds = chainedRole(() => Promise.reject(failure));
+      const before = stack.stsCalls();
+      const err = await creds.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MissingCredentialsError);
+      expect(err).toMatchObject({ code: 'ERR_MISSING_CREDENTIALS', cause: failure });
+      expect(stack.stsCalls()).toBe(before);
+    });
+
     it('signs with the identity the provider gave for this refresh, not a second answer', async () => {
       const { accessKeyId, secretAccessKey } = stack.ciUser;
       let asked = 0;
