@@ -96,3 +96,24 @@ describe('OpenID Connect sign-in', () => {
     log.problems.length = 0;
   });
 });
+
+describe('OpenID Connect token renewal', () => {
+  // Access tokens that oidc-client-ts calls "expiring" one second after they are issued (it warns
+  // 60 s ahead); the ID token, which is what the session renews by, lives the default hour.
+  const demo = demoForSuite({ devstack: { oidc: { accessTokenTtlSeconds: 61 } } });
+
+  it('leaves renewing to the session: no refresh-token grant while the ID token is fresh', async () => {
+    const { page } = await demo.openWatchedPage();
+    await page.goto(`${demo.origin}/`);
+    await click(page, 'sign-in-oidc');
+    await page.waitForURL((url) => url.href.startsWith(demo.devstack.urls.oidc));
+    await submitLogin(page, ALICE);
+    await page.waitForURL((url) => url.origin === demo.origin);
+    await waitForText(page, 'status', 'ready');
+
+    // Long enough for oidc-client-ts's own silent renew, were it on, to have spent the refresh token.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(demo.devstack.stats().oidc.tokenGrants.refresh_token ?? 0).toBe(0);
+    expect(await textOf(page, 'status')).toBe('ready');
+  });
+});
