@@ -5,9 +5,9 @@ import { config } from '../config';
  * The demo's one OpenID Connect client: authorization code + PKCE, redirecting back to the app's
  * root. `offline_access` asks for a refresh token so the ID token can be renewed without a frame.
  * The user (ID token, refresh token) stays in sessionStorage, so a reload keeps the sign-in but a
- * new tab or a closed browser does not. `automaticSilentRenew` is off (oidc-client-ts turns it on
- * by default): the session renews the ID token exactly when an STS call needs it, and a second
- * renewer would spend the rotating refresh token behind its back.
+ * new tab or a closed browser does not. oidc-client-ts's own `automaticSilentRenew` (on by
+ * default) is left as it is on purpose: the session stops it when it starts, and the e2e test
+ * "no refresh-token grants while the ID token is fresh" checks that it does.
  */
 export const userManager = new UserManager({
   authority: config.oidcAuthority,
@@ -17,5 +17,4 @@ export const userManager = new UserManager({
   response_type: 'code',
   scope: 'openid profile email offline_access',
   userStore: new WebStorageStateStore({ store: window.sessionStorage }),
-  automaticSilentRenew: false,
 });

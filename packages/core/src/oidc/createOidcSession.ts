@@ -14,7 +14,10 @@ export interface CreateOidcSessionOptions
   extends
     Omit<FederatedSessionOptions, 'credentials' | 'tokenSource'>,
     Omit<OidcTokenSourceOptions, 'clock'> {
-  /** The oidc-client-ts user manager of the app's IdP client (with `automaticSilentRenew: false`). */
+  /**
+   * The oidc-client-ts user manager of the app's IdP client. The session's first `start()` stops
+   * its own silent-renew timer (`automaticSilentRenew`), since the session does the renewing.
+   */
   userManager: UserManager;
   /** ARN of the role to assume with the user's token. */
   roleArn: string;
@@ -99,6 +102,10 @@ export function createOidcSession(options: CreateOidcSessionOptions): OidcSessio
     start() {
       if (!started) {
         started = true;
+        // oidc-client-ts renews on its own timer unless told not to (automaticSilentRenew is on by
+        // default): two renewers would spend one rotating refresh token, and one of them would
+        // get invalid_grant. The session renews exactly when an STS call needs a token.
+        if (userManager.settings.automaticSilentRenew) userManager.stopSilentRenew();
         const href = (globalThis as { location?: { href?: unknown } }).location?.href;
         if (typeof href === 'string' && isRedirectTarget(href, userManager.settings.redirect_uri)) {
           // Failures surface through the session: with no user stored, it reports reauth-required.
