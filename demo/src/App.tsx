@@ -1,9 +1,8 @@
-import type { FederatedSession, SamlRole } from '@fedcreds/core';
+import { samlRoleName, type FederatedSession, type SamlRole } from '@fedcreds/core';
 import { AwsCredentialsProvider } from '@fedcreds/react';
 import { useState } from 'react';
 import { userManager } from './auth/userManager';
 import { createSamlSession } from './auth/createSamlSession';
-import { roleName } from './auth/roleName';
 import type { SignInMethod } from './auth/signInMethod';
 import { config, refreshTiming, stsClientConfig } from './config';
 import { Dashboard } from './components/Dashboard';
@@ -26,7 +25,7 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
     if (pendingSamlResponse === undefined) return;
     setSaml({
       session: createSamlSession(pendingSamlResponse, role),
-      method: { kind: 'saml', label: `SAML · ${roleName(role)}` },
+      method: { kind: 'saml', label: `SAML · ${samlRoleName(role)}` },
     });
     setPendingSamlResponse(undefined);
   };

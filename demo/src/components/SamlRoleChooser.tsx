@@ -1,6 +1,5 @@
-import type { SamlRole } from '@fedcreds/core';
+import { samlRoleName, type SamlRole } from '@fedcreds/core';
 import { SamlRolePicker } from '@fedcreds/react';
-import { roleName } from '../auth/roleName';
 
 /** The roles the SAML response offers; the user picks the one to assume. */
 export function SamlRoleChooser({
@@ -21,7 +20,7 @@ export function SamlRoleChooser({
           assertion={samlResponse}
           onSelect={onSelect}
           renderRole={(role) => (
-            <span data-testid={`saml-role-${roleName(role)}`}>{roleName(role)}</span>
+            <span data-testid={`saml-role-${samlRoleName(role)}`}>{samlRoleName(role)}</span>
           )}
           empty={<p data-testid="saml-no-roles">The SAML response offers no role.</p>}
         />

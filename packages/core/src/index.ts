@@ -59,7 +59,7 @@ export type { ToFedcredsErrorOptions } from './toFedcredsError.js';
 export { decodeJwt } from './jwt/decodeJwt.js';
 export type { DecodedJwt, JwtPayload } from './jwt/decodeJwt.js';
 export { decodeSamlAssertion } from './saml/decodeSamlAssertion.js';
-export { parseSamlRoles, SAML_ROLE_ATTRIBUTE } from './saml/parseSamlRoles.js';
+export { parseSamlRoles, samlRoleName, SAML_ROLE_ATTRIBUTE } from './saml/parseSamlRoles.js';
 export type { SamlRole } from './saml/parseSamlRoles.js';
 export { parseSamlAttributes } from './saml/parseSamlAttributes.js';
 export type { SamlAttributes } from './saml/parseSamlAttributes.js';

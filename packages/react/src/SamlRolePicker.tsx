@@ -1,5 +1,5 @@
 'use client';
-import type { SamlRole } from '@fedcreds/core';
+import { samlRoleName, type SamlRole } from '@fedcreds/core';
 import type { ReactNode } from 'react';
 import { useSamlRoles } from './useSamlRoles.js';
 
@@ -14,8 +14,6 @@ export interface SamlRolePickerProps {
   /** Rendered when the assertion offers no role. @default null */
   empty?: ReactNode;
 }
-
-const roleName = (role: SamlRole): string => role.roleArn.slice(role.roleArn.indexOf(':role/') + 6);
 
 /**
  * An unstyled list of buttons, one per role the SAML assertion offers. A malformed assertion
@@ -34,7 +32,7 @@ const roleName = (role: SamlRole): string => role.roleArn.slice(role.roleArn.ind
 export function SamlRolePicker({
   assertion,
   onSelect,
-  renderRole = roleName,
+  renderRole = samlRoleName,
   empty = null,
 }: SamlRolePickerProps): ReactNode {
   const { roles, error } = useSamlRoles(assertion);

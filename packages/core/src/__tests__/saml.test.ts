@@ -5,6 +5,7 @@ import {
   parseSamlAttributes,
   parseSamlRoles,
   SAML_ROLE_ATTRIBUTE,
+  samlRoleName,
 } from '@fedcreds/core';
 import {
   startSamlIdp,
@@ -63,6 +64,16 @@ describe('decodeSamlAssertion', () => {
     } catch (err) {
       expect((err as InvalidParameterError).parameter).toBe('SAMLAssertion');
     }
+  });
+});
+
+describe('samlRoleName', () => {
+  it('is what follows :role/ in the role ARN, path and special characters included', () => {
+    expect(samlRoleName({ roleArn: ROLE_A, principalArn: PROVIDER })).toBe('Admin');
+    expect(samlRoleName({ roleArn: ROLE_B, principalArn: PROVIDER })).toBe('Read&Only');
+    expect(
+      samlRoleName({ roleArn: 'arn:aws:iam::123456789012:role/team/dev', principalArn: PROVIDER }),
+    ).toBe('team/dev');
   });
 });
 

@@ -11,6 +11,14 @@ export interface SamlRole {
   principalArn: string;
 }
 
+/**
+ * The role's name — what follows `:role/` in its ARN (`arn:aws:iam::123456789012:role/admin` →
+ * `admin`), for a role picker's labels.
+ */
+export function samlRoleName(role: SamlRole): string {
+  return role.roleArn.slice(role.roleArn.indexOf(':role/') + ':role/'.length);
+}
+
 const ROLE_ARN = /^arn:aws[-a-z]*:iam::\d{12}:role\/\S+$/;
 const SAML_PROVIDER_ARN = /^arn:aws[-a-z]*:iam::\d{12}:saml-provider\/\S+$/;
 
@@ -24,8 +32,12 @@ const SAML_PROVIDER_ARN = /^arn:aws[-a-z]*:iam::\d{12}:saml-provider\/\S+$/;
  *
  * @example
  * ```ts
- * const roles = parseSamlRoles(samlResponse);
- * const creds = new SAMLCredentials({ ...roles[0], SAMLAssertion: samlResponse }); // after renaming keys
+ * const [role] = parseSamlRoles(samlResponse);
+ * const creds = new SAMLCredentials({
+ *   RoleArn: role.roleArn,
+ *   PrincipalArn: role.principalArn,
+ *   SAMLAssertion: samlResponse,
+ * });
  * ```
  */
 export function parseSamlRoles(base64OrXml: string): SamlRole[] {
