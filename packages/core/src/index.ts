@@ -122,7 +122,12 @@ export { ExpiryCountdown } from './session/ExpiryCountdown.js';
 export type { ExpiryCountdownOptions, ExpiryCountdownSnapshot } from './session/ExpiryCountdown.js';
 export { callbackTokenSource } from './tokenSources/callbackTokenSource.js';
 export type { CallbackTokenSourceHooks } from './tokenSources/callbackTokenSource.js';
-export type { GetTokenOptions, TokenSource } from './tokenSources/TokenSource.js';
+export type {
+  GetTokenOptions,
+  SignOutOptions,
+  TokenSource,
+  TokenSourceUser,
+} from './tokenSources/TokenSource.js';
 
 // Cross-tab coordination: one refresher per origin (Web Locks), credentials shared (BroadcastChannel).
 export {
