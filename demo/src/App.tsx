@@ -1,5 +1,5 @@
 import { samlRoleName, type FederatedSession, type SamlRole } from '@fedcreds/core';
-import { AwsCredentialsProvider } from '@fedcreds/react';
+import { AwsCredentialsProvider } from '@fedcreds/react/oidc';
 import { useState } from 'react';
 import { userManager } from './auth/userManager';
 import { createSamlSession } from './auth/createSamlSession';
