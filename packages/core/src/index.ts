@@ -141,3 +141,7 @@ export type {
   CrossTabLocks,
   CrossTabOptions,
 } from './crossTab/createCrossTabCoordinator.js';
+
+// End-user sentences for every error code (issue 12).
+export { describeError, ERROR_SENTENCES } from './describeError.js';
+export type { ErrorDescription } from './describeError.js';
