@@ -29,8 +29,14 @@ export async function startDynamoBackend(
     for (const table of config.gateway.tables) {
       await callDynalite(channel, config.region, 'CreateTable', {
         TableName: table.name,
-        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        AttributeDefinitions: keyNames(table).map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: keyNames(table).map((name, index) => ({
+          AttributeName: name,
+          KeyType: index === 0 ? 'HASH' : 'RANGE',
+        })),
         BillingMode: 'PAY_PER_REQUEST',
       });
     }
@@ -42,6 +48,11 @@ export async function startDynamoBackend(
     throw err;
   }
   return backend;
+}
+
+/** The table's key attributes: partition key, then the sort key when it has one. */
+function keyNames(table: DevstackConfig['gateway']['tables'][number]): string[] {
+  return table.sortKey === undefined ? [table.partitionKey] : [table.partitionKey, table.sortKey];
 }
 
 async function waitForActive(
