@@ -7,6 +7,7 @@ import {
 } from '@fedcreds/core';
 import { AwsCredentialsProvider as SessionOnlyProvider } from '@fedcreds/react';
 import { AwsCredentialsProvider } from '@fedcreds/react/oidc';
+import type { FederatedSession } from '@fedcreds/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorBoundary } from './harness.js';
 
@@ -60,7 +61,9 @@ describe('AwsCredentialsProvider props', () => {
     );
     const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
     // A JavaScript caller, or one that ignores the type error: the main entry takes only `session`.
-    const props = { oidc, roleArn: 'arn:aws:iam::123456789012:role/web' } as never;
+    const props = { oidc, roleArn: 'arn:aws:iam::123456789012:role/web' } as unknown as {
+      session: FederatedSession;
+    };
     render(
       <ErrorBoundary fallback={fallback}>
         <SessionOnlyProvider {...props}>ok</SessionOnlyProvider>
