@@ -13,9 +13,11 @@ import {
   asksForPassword,
   followLogout,
   grants,
+  holdRefreshAnswers,
   newUserManager,
   signal,
   signedIn,
+  tryRefreshToken,
 } from './oidcHarness.js';
 import { WEB_ROLE, rejectionOf, stackForFile, stsCalls, until } from './sessionHarness.js';
 
@@ -24,52 +26,6 @@ afterEach(() => {
   devstack.faults.oidc.clear();
   vi.unstubAllGlobals();
 });
-
-/**
- * Holds the token endpoint's answers to refresh-token grants until `release()`: the request goes
- * to the real IdP and its real answer comes back, only later — so a test can sign out while a
- * renewal's answer is on its way. (A stand-in for network latency, which no real peer can time.)
- */
-function holdRefreshAnswers() {
-  const realFetch = globalThis.fetch;
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let reached: (answer: { refreshToken: string }) => void = () => {};
-  const answered = new Promise<{ refreshToken: string }>((resolve) => (reached = resolve));
-  const revoked: string[] = [];
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-    const response = await realFetch(input, init);
-    const body = init?.body;
-    if (!(body instanceof URLSearchParams)) return response;
-    if (body.get('grant_type') === 'refresh_token') {
-      const json = (await response.clone().json()) as { refresh_token: string };
-      reached({ refreshToken: json.refresh_token });
-      await released;
-    } else if (String(input).includes('revocation') && response.ok) {
-      revoked.push(body.get('token') ?? '');
-    }
-    return response;
-  });
-  return { answered, release, revoked };
-}
-
-/** Presents `refreshToken` at the token endpoint; the OAuth error, or `null` if it was accepted. */
-async function tryRefreshToken(refreshToken: string): Promise<string | null> {
-  const discovery = (await (
-    await fetch(`${devstack.urls.oidc}/.well-known/openid-configuration`)
-  ).json()) as { token_endpoint: string };
-  const response = await fetch(discovery.token_endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-      client_id: 'fedcreds-demo',
-    }),
-  });
-  const json = (await response.json()) as { error?: string };
-  return response.ok ? null : (json.error ?? String(response.status));
-}
 
 /** An OIDC session over `userStorage` (a "tab" whose user store outlives its page), not started. */
 function sessionOn(userStorage: Storage) {
@@ -100,7 +56,7 @@ describe('sign-out during a renewal', () => {
     expect(userStorage.length).toBe(0);
     // The tokens that arrived too late are worthless at the IdP, not merely forgotten here.
     await until(() => held.revoked.includes(renewedRefreshToken));
-    expect(await tryRefreshToken(renewedRefreshToken)).toBe('invalid_grant');
+    expect(await tryRefreshToken(devstack, renewedRefreshToken)).toBe('invalid_grant');
   });
 
   it('sticks across a reload: a session on the same user store comes up signed-out, without STS', async () => {
@@ -160,7 +116,7 @@ describe('signOut()', () => {
     const { refresh_token } = (await userManager.getUser())!;
     await source.signOut();
     expect(await userManager.getUser()).toBeNull();
-    expect(await tryRefreshToken(refresh_token!)).toBe('invalid_grant');
+    expect(await tryRefreshToken(devstack, refresh_token!)).toBe('invalid_grant');
   });
 
   it('leaves the tokens valid at the IdP with revokeOnSignOut: false, and with { local: true }', async () => {
@@ -172,7 +128,7 @@ describe('signOut()', () => {
       const { refresh_token } = (await userManager.getUser())!;
       await source.signOut(signOutOptions);
       expect(await userManager.getUser()).toBeNull();
-      expect(await tryRefreshToken(refresh_token!)).toBeNull();
+      expect(await tryRefreshToken(devstack, refresh_token!)).toBeNull();
     }
   });
 

@@ -10,7 +10,7 @@ import {
   WebStorageStateStore,
   type INavigator,
 } from 'oidc-client-ts';
-import { expect } from 'vitest';
+import { expect, vi } from 'vitest';
 import { oidcTokenSource, type OidcTokenSourceOptions } from '@fedcreds/core/oidc';
 
 export const REDIRECT_URI = `${DEMO_ORIGIN}/callback`;
@@ -189,3 +189,52 @@ export async function followLogout(browser: Browser, logoutUrl: string): Promise
 export const grants = (devstack: Devstack, type: string) =>
   devstack.stats().oidc.tokenGrants[type] ?? 0;
 export const signal = () => new AbortController().signal;
+
+/**
+ * Holds the token endpoint's answers to refresh-token grants until `release()`: the request goes
+ * to the real IdP and its real answer comes back, only later — so a test can sign out while a
+ * renewal's answer is on its way. (A stand-in for network latency, which no real peer can time.)
+ */
+export function holdRefreshAnswers() {
+  const realFetch = globalThis.fetch;
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let reached: (answer: { refreshToken: string }) => void = () => {};
+  const answered = new Promise<{ refreshToken: string }>((resolve) => (reached = resolve));
+  const revoked: string[] = [];
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await realFetch(input, init);
+    const body = init?.body;
+    if (!(body instanceof URLSearchParams)) return response;
+    if (body.get('grant_type') === 'refresh_token') {
+      const json = (await response.clone().json()) as { refresh_token: string };
+      reached({ refreshToken: json.refresh_token });
+      await released;
+    } else if (String(input).includes('revocation') && response.ok) {
+      revoked.push(body.get('token') ?? '');
+    }
+    return response;
+  });
+  return { answered, release, revoked };
+}
+
+/** Presents `refreshToken` at the token endpoint; the OAuth error, or `null` if it was accepted. */
+export async function tryRefreshToken(
+  devstack: Devstack,
+  refreshToken: string,
+): Promise<string | null> {
+  const discovery = (await (
+    await fetch(`${devstack.urls.oidc}/.well-known/openid-configuration`)
+  ).json()) as { token_endpoint: string };
+  const response = await fetch(discovery.token_endpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: 'fedcreds-demo',
+    }),
+  });
+  const json = (await response.json()) as { error?: string };
+  return response.ok ? null : (json.error ?? String(response.status));
+}
