@@ -15,6 +15,12 @@ export interface TokenSourceUser {
   readonly issuer: string;
   /** The user at that issuer (an ID token's `sub`; a SAML assertion's `NameID`). */
   readonly subject: string;
+  /**
+   * When the user's current token was issued (an ID token's `iat`), epoch milliseconds, if
+   * known. A tab that starts after its group signed out compares it with the sign-out's time:
+   * a user issued before it is a leftover and is signed out, one issued after it signed in again.
+   */
+  readonly issuedAtMs?: number | undefined;
 }
 
 /** Options of {@link TokenSource.signOut}. */
