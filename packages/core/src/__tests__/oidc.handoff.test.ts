@@ -27,7 +27,12 @@ describe('describeUser()', () => {
   it('names the stored user (issuer + subject) without a network call; null when nobody is signed in', async () => {
     const { source } = await signedIn(devstack);
     const requests = devstack.stats().oidc.requests;
-    expect(await source.describeUser()).toEqual({ issuer: devstack.urls.oidc, subject: 'alice' });
+    const { id_token } = (await source.userManager.getUser())!;
+    expect(await source.describeUser()).toEqual({
+      issuer: devstack.urls.oidc,
+      subject: 'alice',
+      issuedAtMs: decodeJwt(id_token!).payload.iat! * 1000,
+    });
     expect(devstack.stats().oidc.requests).toBe(requests);
     await source.signOut({ local: true });
     expect(await source.describeUser()).toBeNull();
@@ -54,7 +59,12 @@ describe('exportHandoff() / importHandoff()', () => {
     const renewed = await follower.getToken({ forceRefresh: true, signal: signal() });
     expect(grants(devstack, 'refresh_token')).toBe(before + 1);
     expect(subjectOf(renewed)).toBe('alice');
-    expect(await follower.describeUser()).toEqual({ issuer: devstack.urls.oidc, subject: 'alice' });
+    // Its current token's iat: the group tells a user signed in after a sign-out by it.
+    expect(await follower.describeUser()).toEqual({
+      issuer: devstack.urls.oidc,
+      subject: 'alice',
+      issuedAtMs: decodeJwt(renewed).payload.iat! * 1000,
+    });
   });
 
   it('refuses, changing nothing, a malformed value, another client’s user, or another user than the one stored', async () => {

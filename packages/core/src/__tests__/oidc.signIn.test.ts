@@ -37,7 +37,10 @@ describe('signIn() options', () => {
       returnTo: '/files?tab=2#top',
       state: { draft: 7 },
     });
-    expect(await source.describeUser()).toEqual({ issuer: devstack.urls.oidc, subject: 'alice' });
+    expect(await source.describeUser()).toMatchObject({
+      issuer: devstack.urls.oidc,
+      subject: 'alice',
+    });
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import { User, type UserManager } from 'oidc-client-ts';
 import { InvalidParameterError } from '../errors.js';
+import { decodeJwt } from '../jwt/decodeJwt.js';
 import type { TokenSourceUser } from '../tokenSources/TokenSource.js';
 
 /** Marks a value {@link exportUser} made, so nothing else is mistaken for a hand-off. */
@@ -27,10 +28,23 @@ export interface OidcHandoff {
   readonly user: UserFields;
 }
 
-/** The issuer and subject of `user` (its ID token's `iss`, else the authority, and `sub`). */
+/**
+ * Who `user` is: its ID token's `iss` (else the authority) and `sub`, and when its current ID
+ * token was issued (`iat`, read from the token itself: the profile keeps the first one's).
+ */
 export function describeOidcUser(user: User, authority: string): TokenSourceUser {
   const issuer = typeof user.profile.iss === 'string' ? user.profile.iss : authority;
-  return { issuer, subject: user.profile.sub };
+  let iat: unknown = user.profile.iat;
+  try {
+    if (user.id_token) iat = decodeJwt(user.id_token).payload.iat;
+  } catch {
+    // Kept from the profile: an unreadable ID token is the IdP's business, not the group's.
+  }
+  return {
+    issuer,
+    subject: user.profile.sub,
+    ...(typeof iat === 'number' && Number.isFinite(iat) && { issuedAtMs: iat * 1000 }),
+  };
 }
 
 /** The stored user as a hand-off, or `null` when none is stored. */
