@@ -1,4 +1,4 @@
-import type { SessionIdentity } from './FederatedSession.js';
+import type { SessionIdentity } from './SessionSnapshot.js';
 
 /**
  * Credentials and what a session knows about them, as plain JSON: what opt-in persistence stores

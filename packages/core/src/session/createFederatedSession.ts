@@ -1,35 +1,16 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
-import { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
-import { resolveCrossTab } from '../crossTab/resolveCrossTab.js';
-import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
-import { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
 import {
   AbortedError,
-  FedcredsError,
-  InvalidParameterError,
   ReauthRequiredError,
   SignedOutError,
-  TimeoutError,
-  TokenUnavailableError,
-  type StsError,
+  type FedcredsError,
 } from '../errors.js';
 import { protectIdentity } from '../protectIdentity.js';
-import { reportUncaught } from '../reportUncaught.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
-import { systemClock, type Clock } from '../time/Clock.js';
-import { raceSignal } from '../time/raceSignal.js';
-import { timeoutSignal } from '../time/timeoutSignal.js';
-import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
+import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
-import type { TokenSource } from '../tokenSources/TokenSource.js';
-import {
-  backoffDelayMs,
-  DEFAULT_RETRY_BASE_DELAY_MS,
-  DEFAULT_RETRY_MAX_DELAY_MS,
-  type RetryOptions,
-} from './backoffDelayMs.js';
-import { describeToken, type TokenDescription } from './describeToken.js';
+import { EventBus, guard } from './EventBus.js';
 import type {
   FederatedSession,
   FederatedSessionOptions,
@@ -38,56 +19,32 @@ import type {
   SessionRefreshOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
-import {
-  DEFAULT_REFRESH_JITTER_MS,
-  DEFAULT_REFRESH_WINDOW_MS,
-  planRefresh,
-} from './planRefresh.js';
-import { recordServerDate } from './recordServerDate.js';
+import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
+import { linkMaster } from './linkMaster.js';
+import { mirrorOnCredentials } from './mirrorOnCredentials.js';
 import { initialSessionState, reduceSession, type SessionAction } from './reduceSession.js';
-import type {
-  CoordinatorMessage,
-  CoordinatorPeer,
-  SessionCoordinator,
-} from './SessionCoordinator.js';
+import { resolveSessionOptions, type ResolvedSessionOptions } from './resolveSessionOptions.js';
 import {
-  browserEnvironment,
-  type EnvironmentSignal,
-  type SessionEnvironment,
-} from './SessionEnvironment.js';
-import {
-  createSessionStore,
-  type SessionPersistence,
-  type SessionStore,
-} from './sessionPersistence.js';
+  decideSchedule,
+  scheduleRecord,
+  scheduleRetry,
+  type RecordDeadlines,
+} from './scheduleSession.js';
+import type { CoordinatorMessage, CoordinatorPeer } from './SessionCoordinator.js';
+import type { EnvironmentSignal } from './SessionEnvironment.js';
+import { createSessionStore, type SessionStore } from './sessionPersistence.js';
+import { isFresh, isTerminalStatus } from './sessionPolicy.js';
 import { isSameRecord, type SessionRecord } from './SessionRecord.js';
-import { toSessionRecord } from './toSessionRecord.js';
 
-/** Default timeout of each STS request and each token acquisition, in milliseconds. */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
-/**
- * How much validity an IdP token must have left when the session sends it to STS, in
- * milliseconds; a token closer to its (skew-corrected) `exp` is re-acquired with `forceRefresh`.
- */
-export const TOKEN_MIN_VALIDITY_MS = 30_000;
-/** How long before the IdP token's expiry `token-expiring` is emitted, in milliseconds. */
-export const TOKEN_EXPIRING_LEAD_MS = 60_000;
-/**
- * Least time between two scheduled refreshes, in milliseconds: a last guard against a refresh
- * loop should every estimate of the credentials' lifetime be wrong.
- */
-export const MIN_REFRESH_INTERVAL_MS = 1_000;
-
-type TokenParam = 'WebIdentityToken' | 'SAMLAssertion';
-type Handler = (event: never) => void;
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './resolveSessionOptions.js';
 
 /**
  * Creates a session that keeps `options.credentials` valid while it is started: before each STS
- * refresh it gets the IdP token from `options.tokenSource` and writes it into
- * `params.WebIdentityToken` / `params.SAMLAssertion`; it refreshes `refreshWindowMs` (plus jitter)
- * ahead of expiry, retries retryable failures with capped exponential backoff, reports everything
- * through `getSnapshot()`/`subscribe()` and typed events, and serves SDK v3 clients through
- * `credentialProvider`. Creating it has no side effect; `start()` begins the work.
+ * exchange it gets the IdP token from `options.tokenSource` and passes it to the exchange; it
+ * refreshes `refreshWindowMs` (plus jitter) ahead of expiry, retries retryable failures with
+ * capped exponential backoff, reports everything through `getSnapshot()`/`subscribe()` and typed
+ * events, and serves SDK v3 clients through `credentialProvider`. Creating it has no side effect;
+ * `start()` begins the work.
  *
  * @throws {@link InvalidParameterError} for a missing or misplaced `tokenSource` or an option out of range.
  *
@@ -103,31 +60,23 @@ type Handler = (event: never) => void;
  * ```
  */
 export function createFederatedSession(options: FederatedSessionOptions): FederatedSession {
-  return new SessionEngine(options);
+  return new SessionEngine(resolveSessionOptions(options));
 }
 
+/**
+ * The engine: lifecycle, commands and the refresh state machine. What it decides is delegated —
+ * options (`resolveSessionOptions`), the timetable (`scheduleSession`), the policy
+ * (`sessionPolicy`), one refresh (`fetchSessionRecord`), the snapshot (`reduceSession`).
+ */
 class SessionEngine extends Subscribable implements FederatedSession {
   readonly credentials: SessionCredentials;
   readonly credentialProvider: AwsCredentialIdentityProvider;
+  readonly on: FederatedSession['on'];
 
-  readonly #tokenSource: TokenSource | undefined;
-  readonly #tokenParam: TokenParam | null;
-  readonly #master: FederatedSession | undefined;
-  readonly #refreshWindowMs: number;
-  readonly #refreshJitterMs: number;
-  readonly #requestTimeoutMs: number;
-  readonly #retry: Required<RetryOptions>;
-  readonly #persistence: SessionPersistence;
-  readonly #storageKey: string;
-  readonly #clock: Clock;
-  readonly #timers: TimerProvider;
-  readonly #random: () => number;
-  readonly #environment: SessionEnvironment | null;
-  readonly #coordinator: SessionCoordinator | undefined;
+  readonly #o: ResolvedSessionOptions;
+  readonly #events = new EventBus<SessionEventMap>();
   readonly #alarm: Alarm;
-
   #state: SessionSnapshot = initialSessionState;
-  readonly #handlers = new Map<keyof SessionEventMap, Set<Handler>>();
 
   #starts = 0;
   #lifetime: AbortController | null = null;
@@ -143,133 +92,34 @@ class SessionEngine extends Subscribable implements FederatedSession {
 
   // Deadlines, local-clock milliseconds. One alarm wakes the session at the earliest.
   #record: SessionRecord | null = null;
-  #usableUntilMs = Number.NEGATIVE_INFINITY;
-  #refreshAtMs: number | null = null;
+  #deadlines: RecordDeadlines | null = null;
   #retryAtMs: number | null = null;
-  #tokenWarnAtMs: number | null = null;
 
-  constructor(options: FederatedSessionOptions) {
+  constructor(options: ResolvedSessionOptions) {
     super();
-    const { credentials, tokenSource } = options;
-    this.credentials = credentials;
-    this.#tokenParam =
-      credentials instanceof WebIdentityCredentials
-        ? 'WebIdentityToken'
-        : credentials instanceof SAMLCredentials
-          ? 'SAMLAssertion'
-          : null;
-    if (this.#tokenParam === null && !(credentials instanceof ChainableTemporaryCredentials)) {
-      throw new InvalidParameterError(
-        'credentials',
-        'must be a WebIdentityCredentials, SAMLCredentials or ChainableTemporaryCredentials object',
-      );
-    }
-    if (this.#tokenParam !== null && !tokenSource) {
-      throw new InvalidParameterError(
-        'tokenSource',
-        `is required for ${credentials.constructor.name}: the session gets a fresh ${this.#tokenParam} from it before every refresh (oidcTokenSource(userManager) or callbackTokenSource(fn))`,
-      );
-    }
-    if (this.#tokenParam === null && tokenSource) {
-      throw new InvalidParameterError(
-        'tokenSource',
-        'is not used by ChainableTemporaryCredentials, which sends no IdP token; give it to the master session and pass `master`',
-      );
-    }
-    this.#tokenSource = tokenSource;
-    this.#master = options.master;
-    this.#refreshWindowMs = nonNegative(
-      'refreshWindowMs',
-      options.refreshWindowMs,
-      DEFAULT_REFRESH_WINDOW_MS,
-    );
-    this.#refreshJitterMs = nonNegative(
-      'refreshJitterMs',
-      options.refreshJitterMs,
-      DEFAULT_REFRESH_JITTER_MS,
-    );
-    this.#requestTimeoutMs = positive(
-      'requestTimeoutMs',
-      options.requestTimeoutMs,
-      DEFAULT_REQUEST_TIMEOUT_MS,
-    );
-    this.#retry = {
-      baseDelayMs: positive(
-        'retry.baseDelayMs',
-        options.retry?.baseDelayMs,
-        DEFAULT_RETRY_BASE_DELAY_MS,
-      ),
-      maxDelayMs: positive(
-        'retry.maxDelayMs',
-        options.retry?.maxDelayMs,
-        DEFAULT_RETRY_MAX_DELAY_MS,
-      ),
-    };
-    this.#persistence = options.persistence ?? 'memory';
-    const roleArn = (credentials.params as { RoleArn?: string }).RoleArn;
-    this.#storageKey = options.storageKey ?? `fedcreds:session:${roleArn ?? 'session-token'}`;
-    this.#clock = options.clock ?? systemClock;
-    this.#timers = options.timers ?? globalTimers;
-    this.#random = options.random ?? Math.random;
-    this.#environment =
-      options.environment === undefined ? browserEnvironment() : options.environment;
-    if (options.coordinator && options.crossTab !== undefined && options.crossTab !== false) {
-      throw new InvalidParameterError(
-        'crossTab',
-        'cannot be combined with `coordinator`, which replaces it; pass one or the other',
-      );
-    }
-    this.#coordinator =
-      options.coordinator ??
-      resolveCrossTab(
-        options.crossTab,
-        `fedcreds:${roleArn ?? 'session-token'}`,
-        this.#clock,
-        this.#timers,
-      );
-    this.#alarm = new Alarm(this.#clock, this.#timers, () => this.#tick());
-
-    // Bound, so they can be passed around (`useSyncExternalStore(session.subscribe, …)`);
+    this.#o = options;
+    this.credentials = options.credentials;
+    this.on = this.#events.on;
+    this.#alarm = new Alarm(options.clock, options.timers, () => this.#tick());
+    // Bound, so it can be passed around (`useSyncExternalStore(session.subscribe, …)`);
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
-    this.on = this.on.bind(this);
     // The hot path SDK clients take when they ask: one clock read, one comparison. `Date.now` is
     // called directly for the default clock (it needs no receiver), sparing an indirection.
-    const clock = this.#clock;
+    const clock = options.clock;
     const now = clock === systemClock ? Date.now : () => clock.now();
     this.credentialProvider = (properties) => {
       const credentials = this.#state.credentials;
-      if (
-        credentials !== null &&
-        now() < this.#usableUntilMs &&
-        properties?.['forceRefresh'] !== true
-      ) {
+      const force = properties?.['forceRefresh'] === true;
+      if (credentials !== null && !force && now() < (this.#deadlines?.usableUntilMs ?? 0)) {
         return Promise.resolve(credentials);
       }
-      return this.#provideSlowly(properties?.['forceRefresh'] === true);
+      return this.#provideSlowly(force);
     };
   }
-
-  // ---------------------------------------------------------------- observation
 
   getSnapshot(): SessionSnapshot {
     return this.#state;
-  }
-
-  on<K extends keyof SessionEventMap>(
-    type: K,
-    handler: (event: SessionEventMap[K]) => void,
-  ): () => void {
-    let set = this.#handlers.get(type);
-    if (!set) {
-      set = new Set();
-      this.#handlers.set(type, set);
-    }
-    const entry = handler as Handler;
-    set.add(entry);
-    return () => {
-      set.delete(entry);
-    };
   }
 
   #dispatch(action: SessionAction): void {
@@ -277,13 +127,6 @@ class SessionEngine extends Subscribable implements FederatedSession {
     if (Object.is(next, this.#state)) return;
     this.#state = next;
     for (const listener of [...this.listeners]) guard(listener);
-  }
-
-  #emit<K extends keyof SessionEventMap>(type: K, event: SessionEventMap[K]): void {
-    const set = this.#handlers.get(type);
-    if (!set) return;
-    for (const handler of [...set])
-      guard(() => (handler as (event: SessionEventMap[K]) => void)(event));
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -294,22 +137,22 @@ class SessionEngine extends Subscribable implements FederatedSession {
     // A refresh fetched on demand before start() already runs under this controller: adopting it
     // lets the last stop() abort that refresh too.
     this.#lifetime ??= new AbortController();
+    const { environment, master, coordinator } = this.#o;
     const detach = this.#detach;
     try {
-      if (this.#environment) {
-        detach.push(this.#environment.subscribe((signal) => this.#onEnvironment(signal)));
-      }
-      const master = this.#master;
+      if (environment) detach.push(environment.subscribe((s) => this.#onEnvironment(s)));
       if (master) {
-        master.start();
         detach.push(
-          () => master.stop(),
-          master.on('reauth-required', ({ error }) => this.#onMasterReauth(error)),
-          master.on('signed-out', () => this.#onMasterSignedOut()),
-          master.on('refreshed', () => this.#onMasterRefreshed()),
+          linkMaster(master, {
+            onReauthRequired: (error) => this.#onMasterReauth(error),
+            onSignedOut: () => {
+              if (this.#state.status !== 'signed-out') this.#clearLocally();
+            },
+            onRefreshed: () => this.#onMasterRefreshed(),
+          }),
         );
       }
-      if (this.#coordinator) detach.push(this.#coordinator.attach(this.#peer()));
+      if (coordinator) detach.push(coordinator.attach(this.#peer()));
     } catch (error) {
       // Not started after all (a coordinator already in use): release what was attached, and
       // leave the count at zero so a later start() starts for real.
@@ -345,10 +188,10 @@ class SessionEngine extends Subscribable implements FederatedSession {
     // After a failure that stopped the session, refresh() is the app asking to try again.
     if (
       options.force !== true &&
-      !isSettledByFailure(this.#state.status) &&
+      !isTerminalStatus(this.#state.status) &&
       credentials !== null &&
-      this.#refreshAtMs !== null &&
-      this.#clock.now() < this.#refreshAtMs
+      this.#deadlines !== null &&
+      this.#o.clock.now() < this.#deadlines.refreshAtMs
     ) {
       return Promise.resolve(credentials);
     }
@@ -356,18 +199,18 @@ class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   async signIn(): Promise<void> {
-    if (this.#master) await this.#master.signIn();
-    else await this.#tokenSource?.signIn?.();
+    if (this.#o.master) await this.#o.master.signIn();
+    else await this.#o.tokenSource?.signIn?.();
     // After a popup or a custom sign-in the token source has a user now; fetch at once.
     await this.#runRefresh();
   }
 
   async signOut(): Promise<void> {
     this.#clearLocally();
-    this.#coordinator?.publish({ type: 'signed-out' });
+    this.#o.coordinator?.publish({ type: 'signed-out' });
     const failures: unknown[] = [];
-    await this.#tokenSource?.signOut?.().catch((error: unknown) => failures.push(error));
-    const master = this.#master;
+    await this.#o.tokenSource?.signOut?.().catch((error: unknown) => failures.push(error));
+    const master = this.#o.master;
     if (master && master.getSnapshot().status !== 'signed-out') {
       await master.signOut().catch((error: unknown) => failures.push(error));
     }
@@ -387,12 +230,12 @@ class SessionEngine extends Subscribable implements FederatedSession {
         ),
       );
     }
-    const now = this.#clock.now();
+    const now = this.#o.clock.now();
     // Timers may have slept: look at the clock before anything else.
     if (this.#starts > 0) this.#tick();
     if (this.#inFlight) return this.#inFlight;
     const retryPending = this.#retryAtMs !== null && now < this.#retryAtMs;
-    if (state.error && (isSettledByFailure(this.#state.status) || retryPending)) {
+    if (state.error && (isTerminalStatus(this.#state.status) || retryPending)) {
       // Do not hammer STS from every SDK call while backing off; report why there is nothing.
       return Promise.reject(state.error);
     }
@@ -408,13 +251,26 @@ class SessionEngine extends Subscribable implements FederatedSession {
     this.#lifetime ??= new AbortController();
     const signal = this.#lifetime.signal;
     this.#dispatch({ type: 'refreshStarted' });
-    const run = this.#obtain(signal).then(
+    // What this run fetched from STS itself (the coordinator may hand back another tab's record).
+    let fetched: FetchedRecord | null = null;
+    const fetch = async () => {
+      fetched = await fetchSessionRecord(
+        { ...this.#o, clockSkewMs: this.#state.clockSkewMs },
+        signal,
+      );
+      return fetched.record;
+    };
+    const coordinator = this.#o.coordinator;
+    const run = (coordinator ? coordinator.runRefresh(fetch, signal) : fetch()).then(
       (record) => {
         if (epoch !== this.#epoch)
           throw new SignedOutError('The session was signed out during the refresh.');
         // The coordinator may resolve with credentials this session already adopted from another
         // tab while it waited; applying them again would announce a second `refreshed`.
-        if (!isSameRecord(record, this.#record)) this.#apply(record, 'sts');
+        if (!isSameRecord(record, this.#record)) {
+          const own = fetched as FetchedRecord | null;
+          this.#apply(record, 'sts', own?.record === record ? own : null);
+        }
         return this.#state.credentials as AwsCredentialIdentity;
       },
       (error: unknown) => {
@@ -427,7 +283,7 @@ class SessionEngine extends Subscribable implements FederatedSession {
       () => this.#settle(run),
       () => this.#settle(run),
     );
-    this.#alarm.set(this.#nextWakeUp());
+    this.#reschedule();
     return run;
   }
 
@@ -438,145 +294,13 @@ class SessionEngine extends Subscribable implements FederatedSession {
     this.#tick();
   }
 
-  /** One refresh through the coordinator, if any. */
-  #obtain(signal: AbortSignal): Promise<SessionRecord> {
-    const fetch = () => this.#fetchFromSts(signal);
-    return this.#coordinator ? this.#coordinator.runRefresh(fetch, signal) : fetch();
-  }
-
-  /**
-   * Token, then STS. If STS rejects the token (or the master credentials), one forced
-   * re-acquisition and one retry; if it rejects the signature time after the SDK corrected its
-   * clock offset, one more signing. Never a loop.
-   */
-  async #fetchFromSts(signal: AbortSignal): Promise<SessionRecord> {
-    let forced = false;
-    let skewCorrected = false;
-    let token: TokenDescription | null = null;
-    if (this.#tokenParam !== null) {
-      token = await this.#acquireToken(false, signal);
-      if (this.#isStale(token)) {
-        forced = true;
-        token = await this.#acquireToken(true, signal);
-      }
-    }
-    for (;;) {
-      const requestStartMs = this.#clock.now();
-      let identity: AwsCredentialIdentity;
-      let serverDateMs: number | undefined;
-      try {
-        ({ identity, serverDateMs } = await this.#callSts(signal));
-      } catch (error) {
-        const failure = toFedcredsError(error);
-        if (!forced && this.#tokenParam !== null && isTokenRejection(failure)) {
-          forced = true;
-          token = await this.#acquireToken(true, signal);
-          continue;
-        }
-        if (!skewCorrected && isClockSkewCorrection(failure)) {
-          // The SDK just learned the signing clock was off and corrected it: sign again.
-          skewCorrected = true;
-          continue;
-        }
-        if (!forced && this.#master && isSigningCredentialsExpiry(failure)) {
-          forced = true;
-          await raceSignal(this.#master.refresh({ force: true }), signal);
-          continue;
-        }
-        throw failure;
-      }
-      return toSessionRecord({
-        credentials: this.credentials,
-        identity,
-        token,
-        requestStartMs,
-        responseEndMs: this.#clock.now(),
-        serverDateMs,
-        master: this.#master?.getSnapshot(),
-      });
-    }
-  }
-
-  async #acquireToken(forceRefresh: boolean, signal: AbortSignal): Promise<TokenDescription> {
-    const source = this.#tokenSource as TokenSource;
-    const param = this.#tokenParam as TokenParam;
-    const timeout = timeoutSignal(
-      signal,
-      this.#requestTimeoutMs,
-      this.#timers,
-      'token acquisition',
-    );
-    let token: unknown;
-    try {
-      token = await raceSignal(
-        Promise.resolve().then(() => source.getToken({ forceRefresh, signal: timeout.signal })),
-        timeout.signal,
-      );
-    } catch (error) {
-      if (timeout.timedOut) throw this.#timeoutError('The token source did not answer');
-      if (error instanceof FedcredsError) throw error;
-      throw new TokenUnavailableError(
-        'The token source failed; the session will try again.',
-        true,
-        {
-          cause: error,
-        },
-      );
-    } finally {
-      timeout.dispose();
-    }
-    if (typeof token !== 'string' || token.length === 0) {
-      throw new TokenUnavailableError(
-        'The token source resolved without a token; getToken must resolve with the token as a string.',
-        false,
-      );
-    }
-    (this.credentials.params as Record<TokenParam, string | undefined>)[param] = token;
-    return describeToken(token, param === 'WebIdentityToken' ? 'jwt' : 'saml');
-  }
-
-  /** Whether the token is too close to its own expiry (as far as the skew-corrected clock can tell). */
-  #isStale(token: TokenDescription): boolean {
-    if (token.expiresAtMs === undefined) return false;
-    return token.expiresAtMs - this.#state.clockSkewMs <= this.#clock.now() + TOKEN_MIN_VALIDITY_MS;
-  }
-
-  async #callSts(
-    signal: AbortSignal,
-  ): Promise<{ identity: AwsCredentialIdentity; serverDateMs: number | undefined }> {
-    const dates = recordServerDate(this.credentials.service);
-    dates.lastServerDateMs = undefined;
-    const timeout = timeoutSignal(signal, this.#requestTimeoutMs, this.#timers, 'STS request');
-    try {
-      const identity = await raceSignal(
-        this.credentials.refreshPromise({ signal: timeout.signal }),
-        timeout.signal,
-      );
-      return { identity, serverDateMs: dates.lastServerDateMs };
-    } catch (error) {
-      if (timeout.timedOut) throw this.#timeoutError('STS did not answer');
-      throw error;
-    } finally {
-      timeout.dispose();
-    }
-  }
-
-  #timeoutError(what: string): TimeoutError {
-    return new TimeoutError(
-      `${what} within ${this.#requestTimeoutMs} ms (requestTimeoutMs); the session will try again.`,
-      this.#requestTimeoutMs,
-    );
-  }
-
   /** Makes `record` the session's credentials and plans what comes next. */
-  #apply(record: SessionRecord, origin: 'sts' | 'storage' | 'peer'): void {
-    const now = this.#clock.now();
-    const plan = planRefresh({
-      issuedAtMs: record.issuedAtMs,
-      expiresAtMs: record.expiresAtMs,
-      refreshWindowMs: this.#refreshWindowMs,
-      jitterMs: this.#random() * this.#refreshJitterMs,
-    });
+  #apply(
+    record: SessionRecord,
+    origin: 'sts' | 'storage' | 'peer',
+    fetched: FetchedRecord | null = null,
+  ): void {
+    const o = this.#o;
     const credentials = protectIdentity({
       accessKeyId: record.accessKeyId,
       secretAccessKey: record.secretAccessKey,
@@ -586,16 +310,15 @@ class SessionEngine extends Subscribable implements FederatedSession {
       expiration: new Date(record.expiresAtMs),
     });
     this.#record = record;
-    this.#mirrorOnCredentials(record);
-    this.#usableUntilMs = plan.usableUntilMs;
-    this.#refreshAtMs = Math.max(
-      plan.refreshAtMs,
-      Math.min(now, record.issuedAtMs) + MIN_REFRESH_INTERVAL_MS,
+    mirrorOnCredentials(this.credentials, o.tokenKind, record, fetched);
+    this.#deadlines = scheduleRecord(
+      record,
+      o.clock.now(),
+      o.refreshWindowMs,
+      o.random() * o.refreshJitterMs,
     );
     this.#retryAtMs = null;
     this.#attempt = 0;
-    this.#tokenWarnAtMs =
-      record.tokenExpiresAtMs === null ? null : record.tokenExpiresAtMs - TOKEN_EXPIRING_LEAD_MS;
     const expiresAt = new Date(record.expiresAtMs);
     this.#dispatch({
       type: 'credentialsReceived',
@@ -607,8 +330,8 @@ class SessionEngine extends Subscribable implements FederatedSession {
       clockSkewMs: record.clockSkewMs,
     });
     if (origin !== 'storage') this.#storeOrNull()?.save(record);
-    if (origin === 'sts') this.#coordinator?.publish({ type: 'credentials', record });
-    this.#emit('refreshed', { credentials, expiresAt });
+    if (origin === 'sts') o.coordinator?.publish({ type: 'credentials', record });
+    this.#events.emit('refreshed', { credentials, expiresAt });
     this.#reschedule();
   }
 
@@ -628,11 +351,16 @@ class SessionEngine extends Subscribable implements FederatedSession {
     const willRetry = !fatal && this.#starts > 0;
     let retryInMs: number | undefined;
     if (willRetry) {
-      retryInMs = backoffDelayMs(attempt, this.#retry, this.#random);
-      this.#retryAtMs = this.#clock.now() + retryInMs;
+      const now = this.#o.clock.now();
+      ({ retryAtMs: this.#retryAtMs, retryInMs } = scheduleRetry(
+        attempt,
+        now,
+        this.#o.retry,
+        this.#o.random,
+      ));
     }
     this.#dispatch({ type: 'refreshFailed', error, fatal });
-    this.#emit('error', {
+    this.#events.emit('error', {
       error,
       willRetry,
       attempt,
@@ -640,14 +368,14 @@ class SessionEngine extends Subscribable implements FederatedSession {
     });
     const { credentials, expiresAt } = this.#state;
     if (!fatal && credentials && expiresAt) {
-      this.#emit('expiring', {
+      this.#events.emit('expiring', {
         expiresAt,
-        msLeft: Math.max(0, expiresAt.getTime() - this.#clock.now()),
+        msLeft: Math.max(0, expiresAt.getTime() - this.#o.clock.now()),
       });
     }
     // Nobody signed in is `signed-out`, not a demand to sign in *again*.
     if (error instanceof ReauthRequiredError && error.reason !== 'signed_out') {
-      this.#emit('reauth-required', { error });
+      this.#events.emit('reauth-required', { error });
     }
     return error;
   }
@@ -656,102 +384,72 @@ class SessionEngine extends Subscribable implements FederatedSession {
 
   /** Looks at the clock and does whatever is due: expire, warn, refresh, retry. */
   #tick(): void {
-    const now = this.#clock.now();
-    const { credentials, expiresAt } = this.#state;
-    if (credentials && expiresAt && now >= expiresAt.getTime()) {
-      this.#usableUntilMs = Number.NEGATIVE_INFINITY;
+    const now = this.#o.clock.now();
+    const decision = decideSchedule(this.#scheduleState(), now);
+    if (decision.expire) {
+      const expiredAt = this.#state.expiresAt as Date;
+      this.#deadlines = this.#deadlines && { ...this.#deadlines, usableUntilMs: -Infinity };
       this.#dispatch({ type: 'credentialsExpired' });
-      this.#emit('expired', { expiredAt: expiresAt });
+      this.#events.emit('expired', { expiredAt });
     }
-    const tokenWarnAt = this.#tokenWarnAtMs;
-    const tokenExpiresAt = this.#state.tokenExpiresAt;
-    if (tokenWarnAt !== null && now >= tokenWarnAt && this.#starts > 0) {
-      this.#tokenWarnAtMs = null;
+    if (decision.warnToken && this.#deadlines) {
+      this.#deadlines = { ...this.#deadlines, tokenWarnAtMs: null };
+      const tokenExpiresAt = this.#state.tokenExpiresAt;
       if (tokenExpiresAt) {
-        this.#emit('token-expiring', {
+        this.#events.emit('token-expiring', {
           tokenExpiresAt,
           msLeft: Math.max(0, tokenExpiresAt.getTime() - now),
         });
       }
     }
-    if (this.#starts > 0 && this.#inFlight === null && this.#isRefreshDue(now)) {
+    if (decideSchedule(this.#scheduleState(), now).refresh) {
       this.#runRefresh().catch(noop);
       return;
     }
     this.#reschedule();
   }
 
-  #isRefreshDue(now: number): boolean {
-    if (isSettledByFailure(this.#state.status)) return false;
-    if (this.#retryAtMs !== null) return now >= this.#retryAtMs;
-    if (this.#state.credentials === null) return true;
-    return this.#refreshAtMs !== null && now >= this.#refreshAtMs;
+  #scheduleState() {
+    const { credentials, expiresAt, status } = this.#state;
+    return {
+      started: this.#starts > 0,
+      inFlight: this.#inFlight !== null,
+      terminal: isTerminalStatus(status),
+      expiresAtMs: credentials && expiresAt ? expiresAt.getTime() : null,
+      deadlines: this.#deadlines,
+      retryAtMs: this.#retryAtMs,
+    };
   }
 
   #reschedule(): void {
-    this.#alarm.set(this.#nextWakeUp());
-  }
-
-  #nextWakeUp(): number | null {
-    if (this.#starts === 0) return null;
-    let next = Number.POSITIVE_INFINITY;
-    const { credentials, expiresAt } = this.#state;
-    if (credentials && expiresAt) next = Math.min(next, expiresAt.getTime());
-    if (this.#tokenWarnAtMs !== null) next = Math.min(next, this.#tokenWarnAtMs);
-    if (this.#inFlight === null && !isSettledByFailure(this.#state.status)) {
-      const due = this.#retryAtMs ?? this.#refreshAtMs;
-      if (due !== null) next = Math.min(next, due);
-    }
-    return Number.isFinite(next) ? next : null;
+    this.#alarm.set(decideSchedule(this.#scheduleState(), this.#o.clock.now()).wakeAtMs);
   }
 
   #onEnvironment(signal: EnvironmentSignal): void {
     // Back online: the retry that was backing off may go now.
-    if (signal === 'online' && this.#retryAtMs !== null) this.#retryAtMs = this.#clock.now();
+    if (signal === 'online' && this.#retryAtMs !== null) this.#retryAtMs = this.#o.clock.now();
     this.#tick();
   }
 
   // ---------------------------------------------------------------- persistence, chains, peers
 
   #storeOrNull(): SessionStore | null {
-    if (this.#store === undefined)
-      this.#store = createSessionStore(this.#persistence, this.#storageKey);
+    if (this.#store === undefined) {
+      this.#store = createSessionStore(this.#o.persistence, this.#o.storageKey);
+    }
     return this.#store;
   }
 
   #restore(): void {
     const record = this.#storeOrNull()?.load();
     if (!record) return;
-    // An entry already inside its refresh window saves nothing: fetch fresh ones instead.
-    if (!this.#isFresh(record)) {
+    // An entry already inside its refresh window saves nothing: fetch fresh ones instead. No
+    // jitter: within it, they are served while the refresh runs.
+    if (!isFresh(record, this.#o.clock.now(), this.#o.refreshWindowMs, 0)) {
       this.#store?.clear();
       return;
     }
     this.#apply(record, 'storage');
-  }
-
-  /**
-   * Whether a stored `record` is worth restoring: outside the refresh window. Looser than the
-   * peer's `isFresh` (no jitter): within the jitter they are served while the refresh runs.
-   */
-  #isFresh(record: SessionRecord): boolean {
-    return this.#clock.now() < record.expiresAtMs - this.#refreshWindowMs;
-  }
-
-  /**
-   * Makes the credential object's v2-style fields (`accessKeyId`, `expireTime`, …) say what the
-   * snapshot says. STS wrote them itself, but with STS's own expiry and not for credentials
-   * restored from storage or adopted from another tab; after sign-out they must not keep serving
-   * the keys either.
-   */
-  #mirrorOnCredentials(record: SessionRecord | null): void {
-    const credentials = this.credentials;
-    credentials.accessKeyId = record?.accessKeyId ?? '';
-    credentials.secretAccessKey = record?.secretAccessKey ?? '';
-    credentials.sessionToken = record?.sessionToken;
-    // Local clock, skew-corrected, like the snapshot: v2's needsRefresh() compares with Date.now().
-    credentials.expireTime = record ? new Date(record.expiresAtMs) : null;
-    credentials.expired = record === null;
   }
 
   #clearLocally(): void {
@@ -763,29 +461,21 @@ class SessionEngine extends Subscribable implements FederatedSession {
     }
     this.#alarm.clear();
     this.#record = null;
-    this.#usableUntilMs = Number.NEGATIVE_INFINITY;
-    this.#refreshAtMs = null;
+    this.#deadlines = null;
     this.#retryAtMs = null;
-    this.#tokenWarnAtMs = null;
     this.#attempt = 0;
-    const params = this.credentials.params as Record<string, unknown>;
-    if (this.#tokenParam !== null) delete params[this.#tokenParam];
-    this.#mirrorOnCredentials(null);
+    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
     this.#storeOrNull()?.clear();
     const wasSignedOut = this.#state.status === 'signed-out';
     this.#dispatch({ type: 'signedOut' });
-    if (!wasSignedOut) this.#emit('signed-out', {});
+    if (!wasSignedOut) this.#events.emit('signed-out', {});
   }
 
   #onMasterReauth(error: ReauthRequiredError): void {
     if (this.#state.status === 'signed-out') return;
     this.#dispatch({ type: 'refreshFailed', error, fatal: true });
-    this.#emit('reauth-required', { error });
+    this.#events.emit('reauth-required', { error });
     this.#reschedule();
-  }
-
-  #onMasterSignedOut(): void {
-    if (this.#state.status !== 'signed-out') this.#clearLocally();
   }
 
   #onMasterRefreshed(): void {
@@ -808,71 +498,10 @@ class SessionEngine extends Subscribable implements FederatedSession {
           this.#apply(message.record, 'peer');
       },
       current: () => this.#record,
+      // The whole jitter: adopted credentials must not fall due at once with any draw.
       isFresh: (record: SessionRecord) =>
-        this.#clock.now() <
-        planRefresh({
-          issuedAtMs: record.issuedAtMs,
-          expiresAtMs: record.expiresAtMs,
-          refreshWindowMs: this.#refreshWindowMs,
-          // The whole jitter: adopted credentials must not fall due at once with any draw.
-          jitterMs: this.#refreshJitterMs,
-        }).refreshAtMs,
+        isFresh(record, this.#o.clock.now(), this.#o.refreshWindowMs, this.#o.refreshJitterMs),
     };
-  }
-}
-
-function isSettledByFailure(status: SessionSnapshot['status']): boolean {
-  return status === 'error' || status === 'reauth-required' || status === 'signed-out';
-}
-
-/** STS refused the IdP token itself: a new token may succeed. */
-function isTokenRejection(error: FedcredsError): boolean {
-  return (
-    error.code === 'ERR_STS_INVALID_IDENTITY_TOKEN' ||
-    (error.code === 'ERR_STS_EXPIRED_TOKEN' && (error as StsError).wireCode !== 'ExpiredToken')
-  );
-}
-
-/**
- * STS refused a signature for its time (the local clock is off by more than 15 minutes) and the
- * SDK has corrected its clock offset from the response, so signing again will work.
- */
-function isClockSkewCorrection(error: FedcredsError): boolean {
-  const metadata = (error.cause as { $metadata?: { clockSkewCorrected?: unknown } } | undefined)
-    ?.$metadata;
-  return error.code === 'ERR_STS_INVALID_CLIENT' && metadata?.clockSkewCorrected === true;
-}
-
-/** STS refused the credentials that signed the request because they expired. */
-function isSigningCredentialsExpiry(error: FedcredsError): boolean {
-  return error.code === 'ERR_STS_EXPIRED_TOKEN';
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InvalidParameterError(name, 'must be a finite number of milliseconds, zero or more');
-  }
-  return value;
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidParameterError(
-      name,
-      'must be a finite number of milliseconds greater than zero',
-    );
-  }
-  return value;
-}
-
-/** Runs a listener so that its exception surfaces (as an uncaught error) without breaking the session. */
-function guard(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    reportUncaught(error);
   }
 }
 
