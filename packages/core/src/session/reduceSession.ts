@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ReauthRequiredError, type FedcredsError } from '../errors.js';
 import { isTerminalStatus } from './sessionPolicy.js';
+import type { SessionRecord } from './SessionRecord.js';
 import type { SessionIdentity, SessionSnapshot, SessionSnapshotFields } from './SessionSnapshot.js';
 
 /** Everything that can happen to a session's state. Times come in the action: the reducer never reads a clock. */
@@ -41,6 +42,22 @@ export const initialSessionState: SessionSnapshot = Object.freeze({
   isRefreshing: false,
   clockSkewMs: 0,
 });
+
+/** The `credentialsReceived` action for `record`, whose credentials are `credentials`. */
+export function credentialsReceived(
+  record: SessionRecord,
+  credentials: AwsCredentialIdentity,
+): SessionAction {
+  return {
+    type: 'credentialsReceived',
+    credentials,
+    expiresAt: new Date(record.expiresAtMs),
+    tokenExpiresAt: record.tokenExpiresAtMs === null ? null : new Date(record.tokenExpiresAtMs),
+    identity: record.identity,
+    refreshedAt: new Date(record.issuedAtMs),
+    clockSkewMs: record.clockSkewMs,
+  };
+}
 
 /**
  * The session's state machine: a pure function of the previous snapshot and an action. Returns
