@@ -33,6 +33,7 @@ export {
   DEFAULT_STS_REGION,
   isTemporaryCredentials,
 } from './credentials/StsCredentials.js';
+export { captureServerDate } from './credentials/captureServerDate.js';
 export type {
   StsCredentialsOutput,
   StsExchangeOptions,
