@@ -16,6 +16,7 @@ import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
 import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import type { GatewayAuthorizationRequest } from './authorizeRequest.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
@@ -212,7 +213,9 @@ export async function startGateway(
 
     const service = requestService(req.headers, query);
     count(counters.byService, service);
-    outcome.action = requestAction(service, method, path, req.headers);
+    const parsedRequest = (body?: Uint8Array) =>
+      parseForAuthorization(service, method, path, query, req.headers, body);
+    outcome.action = requestAction(parsedRequest());
     const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
       const error = serviceError(service, kind, detail);
       count(counters.errors, error.code);
@@ -258,18 +261,13 @@ export async function startGateway(
     count(counters.byAccessKey, credential.accessKeyId);
     outcome.accessKeyId = credential.accessKeyId;
 
-    const decision = authorizeRequest(config, credential, service, {
-      method,
-      path,
-      headers: req.headers,
-      body,
+    const decision = authorizeRequest(config, credential, parsedRequest(body), {
+      now: clock(),
+      secureTransport: false,
+      sourceIp: req.socket.remoteAddress,
     });
     if (!decision.ok) {
-      fail('access-denied', {
-        arn: credential.arn,
-        action: decision.action,
-        resource: decision.resource,
-      });
+      fail('access-denied', { message: decision.message });
       return;
     }
 
@@ -532,4 +530,52 @@ function errorCode(service: GatewayService, body: Buffer): string | undefined {
   } catch {
     return /<(\w+)\s*\/>/.exec(text)?.[1];
   }
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** The request as IAM sees it: bucket and key from the path, the DynamoDB operation and input. */
+function parseForAuthorization(
+  service: GatewayService,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  headers: IncomingHttpHeaders,
+  body: Uint8Array | undefined,
+): GatewayAuthorizationRequest {
+  if (service === 'dynamodb') {
+    let input: unknown;
+    try {
+      input = body === undefined ? undefined : JSON.parse(Buffer.from(body).toString('utf8'));
+    } catch {
+      input = undefined;
+    }
+    const operation = (firstHeader(headers['x-amz-target']) ?? '').split('.')[1] ?? '';
+    return { service, operation, input };
+  }
+  const [rawBucket = '', ...rawKey] = path.replace(/^\/+/, '').split('/');
+  const copy = firstHeader(headers['x-amz-copy-source']);
+  let copySource: { bucket: string; key: string; versionId?: string } | undefined;
+  if (copy !== undefined) {
+    const [source = '', versionId] = copy.split('?versionId=');
+    const [srcBucket = '', ...srcKey] = safeDecode(source).replace(/^\/+/, '').split('/');
+    copySource = { bucket: srcBucket, key: srcKey.join('/'), ...(versionId ? { versionId } : {}) };
+  }
+  return {
+    service,
+    method,
+    bucket: safeDecode(rawBucket) || undefined,
+    key: rawKey.map(safeDecode).join('/') || undefined,
+    query,
+    headers,
+    copySource,
+    body,
+    presigned: query.has('X-Amz-Signature'),
+  };
 }
