@@ -186,7 +186,11 @@ export interface DevstackConfig {
   };
   gateway: {
     buckets: string[];
-    tables: { name: string; partitionKey: string }[];
+    /**
+     * Tables created at start: string partition key, and an optional string sort key (the demo's
+     * notes table keeps one partition per user, one item per note).
+     */
+    tables: { name: string; partitionKey: string; sortKey?: string }[];
   };
   /** Where s3rver keeps objects; `undefined` = a fresh temporary directory. */
   dataDir?: string;

@@ -14,6 +14,8 @@ export const DEFAULT_OIDC_PROVIDER_URL = '127.0.0.1:9010';
 /** The demo's bucket and table. */
 const DEMO_BUCKET = 'fedcreds-demo';
 const DEMO_TABLE = 'fedcreds-demo';
+/** The demo's per-user notes: partition key `userId` (the user's `sub`), sort key `noteId`. */
+const DEMO_NOTES_TABLE = 'fedcreds-demo-notes';
 /** AWS's managed policy granting everything (attached to the default IAM user `ci-user`). */
 export const ADMINISTRATOR_ACCESS_ARN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 /** AWS's managed read-only S3 policy, handy as a `PolicyArns` session policy. */
@@ -55,9 +57,9 @@ function defaultRoles(): DevstackRole[] {
   const bucket = policy(...bucketStatements([DEMO_BUCKET]));
   const bucketAndTable = policy(
     ...bucketStatements([DEMO_BUCKET]),
-    ...tableStatements({ region: 'us-east-1', accountId: account }, [DEMO_TABLE]),
+    ...tableStatements({ region: 'us-east-1', accountId: account }, [DEMO_TABLE, DEMO_NOTES_TABLE]),
   );
-  const tableArn = `arn:aws:dynamodb:us-east-1:${account}:table/${DEMO_TABLE}`;
+  const tableArn = (table: string) => `arn:aws:dynamodb:us-east-1:${account}:table/${table}`;
   return [
     {
       name: 'fedcreds-demo-web',
@@ -96,7 +98,7 @@ function defaultRoles(): DevstackRole[] {
               'dynamodb:DeleteItem',
               'dynamodb:BatchWriteItem',
             ],
-            Resource: tableArn,
+            Resource: [tableArn(DEMO_TABLE), tableArn(DEMO_NOTES_TABLE)],
             Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': sub } },
           },
         ),
@@ -210,7 +212,10 @@ export function defaultDevstackConfig(): DevstackConfig {
     sts: { externalProviders: [] },
     gateway: {
       buckets: ['fedcreds-demo'],
-      tables: [{ name: 'fedcreds-demo', partitionKey: 'pk' }],
+      tables: [
+        { name: 'fedcreds-demo', partitionKey: 'pk' },
+        { name: DEMO_NOTES_TABLE, partitionKey: 'userId', sortKey: 'noteId' },
+      ],
     },
   };
 }
