@@ -21,8 +21,8 @@ import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
 import type { SigV4Failure } from '../sigv4/verifySigV4.js';
-import { authorizeRequest, dynamoAction } from './authorizeRequest.js';
-import type { AuthorizableRequest } from './authorizeRequest.js';
+import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import type { GatewayAuthorizationRequest } from './authorizeRequest.js';
 import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
 import type { BackendChannel, BackendChannels } from './backendChannel.js';
 import { firstHeader, requestService } from './requestService.js';
@@ -35,13 +35,7 @@ import type {
 } from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
-import {
-  backendCopySource,
-  backendS3Path,
-  parseCopySource,
-  parseS3Path,
-  s3Action,
-} from './s3Request.js';
+import { backendCopySource, backendS3Path, parseCopySource, parseS3Path } from './s3Request.js';
 import type { S3CopySource, S3Location } from './s3Request.js';
 import { startS3Backend } from './startS3Backend.js';
 import type { S3Backend } from './startS3Backend.js';
@@ -247,7 +241,24 @@ export async function startGateway(
       fail('invalid-uri');
       return;
     }
-    outcome.action = location ? s3Action(method, location, query) : dynamoAction(req.headers);
+    const operation = (firstHeader(req.headers['x-amz-target']) ?? '').split('.')[1] ?? '';
+    const authorizable = (
+      body?: Uint8Array,
+      copySource?: S3CopySource,
+    ): GatewayAuthorizationRequest =>
+      location
+        ? {
+            service: 's3',
+            method,
+            ...location,
+            query,
+            headers: req.headers,
+            copySource,
+            body,
+            presigned: query.has('X-Amz-Signature'),
+          }
+        : { service: 'dynamodb', operation, input: parseJson(body) };
+    outcome.action = requestAction(authorizable());
 
     const read = await readBody(
       req,
@@ -283,30 +294,15 @@ export async function startGateway(
         return;
       }
     }
-    const requests: AuthorizableRequest[] = location
-      ? [{ service: 's3', action: outcome.action, ...location, query, headers: req.headers }]
-      : [{ service: 'dynamodb', action: outcome.action, body, headers: req.headers }];
-    if (copySource) {
-      // CopyObject and UploadPartCopy read their source: S3 authorizes that read on its own.
-      requests.push({
-        service: 's3',
-        action: copySource.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-        bucket: copySource.bucket,
-        key: copySource.key,
-        query: new URLSearchParams(),
-        headers: req.headers,
-      });
-    }
-    for (const request of requests) {
-      const decision = authorizeRequest(config, credential, request);
-      if (!decision.ok) {
-        fail('access-denied', {
-          arn: credential.arn,
-          action: decision.action,
-          resource: decision.resource,
-        });
-        return;
-      }
+    // CopyObject and UploadPartCopy also read their source: authorized as a GetObject of its own.
+    const decision = authorizeRequest(config, credential, authorizable(body, copySource), {
+      now: clock(),
+      secureTransport: false,
+      sourceIp: req.socket.remoteAddress,
+    });
+    if (!decision.ok) {
+      fail('access-denied', { message: decision.message });
+      return;
     }
 
     const forward = location
@@ -594,5 +590,15 @@ function errorCode(service: GatewayService, body: Buffer): string | undefined {
     return typeof type === 'string' ? type : undefined;
   } catch {
     return /<(\w+)\s*\/>/.exec(text)?.[1];
+  }
+}
+
+/** A DynamoDB body as JSON; `undefined` when it is not JSON (DynamoDB answers SerializationException). */
+function parseJson(body: Uint8Array | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }
