@@ -106,11 +106,12 @@ export async function createContender(
     case 'SDK v2 getPromise': {
       const creds = new AWS.WebIdentityCredentials(
         { RoleArn: roleArn, WebIdentityToken: token, RoleSessionName: 'web-identity' },
+        // v2 hands this to `new AWS.STS(…)`, whose options take `endpoint`; the declared type does not.
         {
           endpoint: stack.urls.sts,
           region: stack.config.region,
           ...(setup.maxAttempts !== undefined && { maxRetries: setup.maxAttempts - 1 }),
-        },
+        } as AWS.ConfigurationOptions,
       );
       return {
         name: kind,
