@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../scripts/csp.js';
@@ -27,8 +27,7 @@ describe('popup sign-in (Chromium)', () => {
   let server: StaticServer;
   let devstack: Awaited<ReturnType<typeof startDevstack>>;
   let browser: TestBrowser;
-  let context: BrowserContext;
-  let log: ProblemLog;
+  const logs: ProblemLog[] = [];
 
   beforeAll(async () => {
     outDir = await mkdtemp(join(tmpdir(), 'fedcreds-popup-'));
@@ -68,8 +67,6 @@ describe('popup sign-in (Chromium)', () => {
       build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
     });
     browser = await launchChromium();
-    context = await browser.newContext();
-    log = await watchProblems(context);
   });
   afterAll(async () => {
     await browser?.close();
@@ -79,7 +76,10 @@ describe('popup sign-in (Chromium)', () => {
   });
 
   const webIdentityCalls = () => devstack.stats().sts.byAction['AssumeRoleWithWebIdentity'] ?? 0;
+  /** The test page in a browser context of its own: no IdP session, no stored user. */
   const openPage = async (): Promise<Page> => {
+    const context = await browser.newContext();
+    logs.push(await watchProblems(context));
     const page = await context.newPage();
     await page.goto(`${server.origin}/index.html`);
     await waitForText(page, 'status', 'signed-out');
@@ -107,7 +107,7 @@ describe('popup sign-in (Chromium)', () => {
     expect(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect(page.url()).toBe(`${server.origin}/index.html`);
     expect(webIdentityCalls()).toBe(calls + 1);
-    await page.close();
+    await page.context().close();
   });
 
   it('a popup the user closes rejects the sign-in with ERR_ABORTED', async () => {
@@ -119,11 +119,11 @@ describe('popup sign-in (Chromium)', () => {
     await popup.close();
     await waitForText(page, 'sign-in-error', 'ERR_ABORTED');
     expect(await textOf(page, 'status')).toBe('signed-out');
-    await page.close();
+    await page.context().close();
   });
 
   it('left no problem in any page', () => {
-    expect(log.problems).toEqual([]);
+    expect(logs.flatMap((log) => log.problems)).toEqual([]);
     expect(browser.blockedRequests).toEqual([]);
   });
 });
