@@ -100,6 +100,7 @@ export type {
   SessionCredentials,
   SessionEventMap,
   SessionRefreshOptions,
+  SessionSignOutOptions,
 } from './session/FederatedSession.js';
 export type {
   EmptySessionSnapshot,
@@ -110,6 +111,7 @@ export type {
   StoppedSessionSnapshot,
   UsableSessionSnapshot,
 } from './session/SessionSnapshot.js';
+export type { SessionProfile } from './jwt/profileClaims.js';
 export {
   isTerminalStatus,
   MIN_REFRESH_INTERVAL_MS,

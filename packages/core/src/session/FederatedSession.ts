@@ -6,7 +6,7 @@ import type { CrossTabOptions } from '../crossTab/CrossTabOptions.js';
 import type { FedcredsError, ReauthRequiredError } from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
-import type { TokenSource } from '../tokenSources/TokenSource.js';
+import type { SignInOptions, SignOutOptions, TokenSource } from '../tokenSources/TokenSource.js';
 import type { RetryOptions } from './backoffDelayMs.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import type { SessionEnvironment } from './SessionEnvironment.js';
@@ -153,13 +153,18 @@ export interface FederatedSession {
    */
   refresh(options?: SessionRefreshOptions): Promise<AwsCredentialIdentity>;
   /**
-   * Starts the token source's interactive sign-in (`tokenSource.signIn()`), then fetches
-   * credentials. A redirect sign-in navigates away, so this never resolves then.
+   * Starts the token source's interactive sign-in (`tokenSource.signIn(options)`: `returnTo`,
+   * `state`, `loginHint`, `extraQueryParams`, `popup`), then fetches credentials. A redirect
+   * sign-in navigates away, so this never resolves then; a popup one resolves when signed in.
    */
-  signIn(): Promise<void>;
+  signIn(options?: SignInOptions): Promise<void>;
   /**
    * Signs out: clears the credentials, the IdP token and any persisted copy, stops every timer,
-   * sets status `signed-out` and emits `signed-out`, then calls `tokenSource.signOut()`.
+   * sets status `signed-out` and emits `signed-out`, then calls `tokenSource.signOut(options)` —
+   * with `{ idp: true }` the token source also ends the IdP session.
    */
-  signOut(): Promise<void>;
+  signOut(options?: SessionSignOutOptions): Promise<void>;
 }
+
+/** Options of {@link FederatedSession.signOut}. */
+export type SessionSignOutOptions = Pick<SignOutOptions, 'idp'>;
