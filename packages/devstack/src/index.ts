@@ -18,6 +18,13 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export {
+  DEVSTACK_OPTIONS_HELP,
+  DevstackUsageError,
+  describePortInUse,
+  parseDevstackArgs,
+} from './cliArgs.js';
+export type { ParseDevstackArgsOptions, ParsedDevstackArgs } from './cliArgs.js';
 export { startDevstack } from './startDevstack.js';
 export type {
   Devstack,
