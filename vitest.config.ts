@@ -78,6 +78,11 @@ export default defineConfig({
         { ...reactOptions, provide: { reactMajor: 18 } },
         react18,
       ),
+      // The packed tarballs installed into a scratch app outside the workspace (needs `pnpm build`).
+      project('packages', './tests/packages', 'node', ['**/*.test.ts'], {
+        testTimeout: 120_000,
+        hookTimeout: 300_000,
+      }),
       // Chromium end-to-end tests: one at a time, each starts its own dev stack and browser.
       project('e2e', './demo', 'node', ['e2e/**/*.test.ts'], {
         testTimeout: 120_000,
