@@ -1,3 +1,10 @@
+/**
+ * Federated (OIDC / SAML) temporary AWS credentials for the browser, kept fresh: the credential
+ * classes, sessions, token sources and errors. Framework-free.
+ *
+ * @packageDocumentation
+ * @module @fedcreds/core
+ */
 // Public entry of @fedcreds/core. Each helper appends its exports below; keep them named.
 export {
   FedcredsError,

@@ -1,3 +1,9 @@
+/**
+ * React provider, hooks and components over a `@fedcreds/core` session.
+ *
+ * @packageDocumentation
+ * @module @fedcreds/react
+ */
 // Public entry of @fedcreds/react.
 export { AwsCredentialsProvider } from './AwsCredentialsProvider.js';
 export type {
