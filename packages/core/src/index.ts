@@ -129,7 +129,13 @@ export { ExpiryCountdown } from './session/ExpiryCountdown.js';
 export type { ExpiryCountdownOptions, ExpiryCountdownSnapshot } from './session/ExpiryCountdown.js';
 export { callbackTokenSource } from './tokenSources/callbackTokenSource.js';
 export type { CallbackTokenSourceHooks } from './tokenSources/callbackTokenSource.js';
-export type { GetTokenOptions, TokenSource } from './tokenSources/TokenSource.js';
+export type {
+  GetTokenOptions,
+  SignInOptions,
+  SignOutOptions,
+  TokenSource,
+  TokenSourceUser,
+} from './tokenSources/TokenSource.js';
 
 // Cross-tab coordination: one refresher per origin (Web Locks), credentials shared (BroadcastChannel).
 export {
@@ -143,3 +149,7 @@ export type {
   CrossTabLocks,
   CrossTabOptions,
 } from './crossTab/createCrossTabCoordinator.js';
+
+// End-user sentences for every error code (issue 12).
+export { describeError, ERROR_SENTENCES } from './describeError.js';
+export type { ErrorDescription } from './describeError.js';

@@ -52,9 +52,30 @@ const LONG_POLICY = JSON.stringify({
 const ELEVEN_POLICIES = Array.from({ length: 11 }, (_, i) => ({
   arn: `arn:aws:iam::123456789012:policy/p${i}`,
 }));
+const READ_ONLY = { arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' };
+// A hole at index 1: forEach and every() skip holes, so a check written with them passes it.
+const SPARSE_POLICIES = [READ_ONLY];
+SPARSE_POLICIES[2] = READ_ONLY;
 const COMMON_INVALID: Kind['invalid'] = [
   ['a malformed RoleArn', { RoleArn: 'arn:aws:iam::123:role/x' }, 'RoleArn'],
   ['a RoleArn of a user', { RoleArn: 'arn:aws:iam::123456789012:user/x' }, 'RoleArn'],
+  [
+    'a RoleArn with an empty path segment',
+    { RoleArn: 'arn:aws:iam::123456789012:role//x' },
+    'RoleArn',
+  ],
+  ['a RoleArn with no role name', { RoleArn: 'arn:aws:iam::123456789012:role/team/' }, 'RoleArn'],
+  [
+    'a RoleArn of an unknown partition',
+    { RoleArn: 'arn:aws-moon:iam::123456789012:role/x' },
+    'RoleArn',
+  ],
+  ['a sparse PolicyArns', { PolicyArns: SPARSE_POLICIES }, 'PolicyArns[1]'],
+  [
+    'a PolicyArns entry of an unknown partition',
+    { PolicyArns: [{ arn: 'arn:aws-moon:iam::aws:policy/ReadOnlyAccess' }] },
+    'PolicyArns[0].arn',
+  ],
   ['DurationSeconds below 900', { DurationSeconds: 899 }, 'DurationSeconds'],
   ['DurationSeconds above 43200', { DurationSeconds: 43201 }, 'DurationSeconds'],
   ['a fractional DurationSeconds', { DurationSeconds: 1000.5 }, 'DurationSeconds'],
@@ -126,6 +147,11 @@ const saml: Kind = {
     [
       'a PrincipalArn that is a role',
       { PrincipalArn: 'arn:aws:iam::123456789012:role/idp' },
+      'PrincipalArn',
+    ],
+    [
+      'a PrincipalArn of an unknown partition',
+      { PrincipalArn: 'arn:aws-moon:iam::123456789012:saml-provider/idp' },
       'PrincipalArn',
     ],
     ['a missing SAMLAssertion', { SAMLAssertion: undefined }, 'SAMLAssertion'],

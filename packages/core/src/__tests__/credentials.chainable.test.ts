@@ -278,6 +278,54 @@ describe('ChainableTemporaryCredentials', () => {
     });
   });
 
+  describe('GetSessionToken with temporary master credentials', () => {
+    // STS answers AccessDenied "Cannot call GetSessionToken with session credentials": only an IAM
+    // user's long-term keys may call it. The devstack's STS refuses it the same way.
+    it('is refused at construction when the master is known to be temporary', async () => {
+      for (const masterCredentials of [
+        await webIdentity(),
+        new Credentials({ accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't' }),
+        { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't' },
+      ]) {
+        let thrown: unknown;
+        try {
+          new ChainableTemporaryCredentials({ masterCredentials, stsConfig: stack.stsConfig });
+        } catch (err) {
+          thrown = err;
+        }
+        expect(thrown).toBeInstanceOf(InvalidParameterError);
+        expect((thrown as InvalidParameterError).parameter).toBe('masterCredentials');
+        expect((thrown as Error).message).toMatch(/GetSessionToken/);
+        expect((thrown as Error).message).toMatch(/RoleArn/);
+      }
+    });
+
+    it('is refused before the request when a provider turns out to give temporary credentials', async () => {
+      const web = await webIdentity();
+      await web.getPromise();
+      const creds = new ChainableTemporaryCredentials({
+        masterCredentials: () => web.getPromise(),
+        stsConfig: stack.stsConfig,
+      });
+      const before = stack.stsCalls('GetSessionToken');
+      const err = await creds.getPromise().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(InvalidParameterError);
+      expect((err as InvalidParameterError).parameter).toBe('masterCredentials');
+      expect(stack.stsCalls('GetSessionToken')).toBe(before);
+    });
+
+    it('still works from long-term keys, and AssumeRole from temporary ones', async () => {
+      const session = new ChainableTemporaryCredentials({
+        masterCredentials: ciUser(),
+        stsConfig: stack.stsConfig,
+      });
+      await expect(session.getPromise()).resolves.toMatchObject({
+        sessionToken: expect.any(String),
+      });
+      await expect(chainedRole(await webIdentity()).getPromise()).resolves.toBeDefined();
+    });
+  });
+
   describe('MFA', () => {
     const mfaParams = () => ({
       RoleArn: stack.roleArn('fedcreds-demo-mfa'),

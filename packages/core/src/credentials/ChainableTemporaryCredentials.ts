@@ -17,6 +17,7 @@ import {
 } from '../errors.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import {
+  requireObject,
   validateAssumeRoleParams,
   validateGetSessionTokenParams,
 } from '../validation/validateStsParams.js';
@@ -120,11 +121,23 @@ export class ChainableTemporaryCredentials extends StsCredentials<
    *   with temporary master credentials, or `params.SerialNumber` without `tokenCodeFn`.
    */
   constructor(options: ChainableTemporaryCredentialsOptions = {}) {
+    requireObject(
+      options,
+      'options',
+      'an object { params, masterCredentials, tokenCodeFn, stsConfig }',
+    );
     const { params = {}, tokenCodeFn = null, stsConfig = {} } = options;
+    requireObject(params, 'params', 'an object of AssumeRole or GetSessionToken parameters');
     const master = options.masterCredentials ?? stsConfig.credentials;
     if (master === undefined || master === null) {
       throw new MissingCredentialsError(
         'ChainableTemporaryCredentials needs masterCredentials to sign its STS requests (fedcreds has no global config): pass masterCredentials as a Credentials object (e.g. WebIdentityCredentials) or an SDK v3 credential provider.',
+      );
+    }
+    if (!isMasterCredentials(master)) {
+      throw new InvalidParameterError(
+        'masterCredentials',
+        'must be a Credentials object, an SDK v3 credential provider or { accessKeyId, secretAccessKey }',
       );
     }
     // Stricter than validate(): a TokenCode passed up front serves one refresh only.
@@ -172,6 +185,13 @@ export class ChainableTemporaryCredentials extends StsCredentials<
       });
     } else {
       validateGetSessionTokenParams(params);
+      // STS answers AccessDenied "Cannot call GetSessionToken with session credentials".
+      if (chained || isTemporaryCredentials(this.masterCredentials)) {
+        throw new InvalidParameterError(
+          'masterCredentials',
+          "are temporary, and STS refuses GetSessionToken signed with session credentials: sign with an IAM user's long-term keys, or set params.RoleArn to assume a role",
+        );
+      }
     }
     if (params.SerialNumber && !params.TokenCode && !this.tokenCodeFn) throw tokenCodeFnRequired();
   }
@@ -244,6 +264,20 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     }
     return identity;
   }
+}
+
+/** Whether `value` can sign: a fedcreds object, a provider, or fixed keys that are both set. */
+function isMasterCredentials(value: unknown): value is MasterCredentials {
+  if (value instanceof Credentials || typeof value === 'function') return true;
+  const keys = value as Partial<AwsCredentialIdentity> | null;
+  return (
+    typeof keys === 'object' &&
+    keys !== null &&
+    typeof keys.accessKeyId === 'string' &&
+    keys.accessKeyId !== '' &&
+    typeof keys.secretAccessKey === 'string' &&
+    keys.secretAccessKey !== ''
+  );
 }
 
 function tokenCodeFnRequired(): InvalidParameterError {

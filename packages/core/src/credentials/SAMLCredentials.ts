@@ -5,7 +5,7 @@ import {
   type AssumeRoleWithSAMLCommandOutput,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
-import { validateSamlParams } from '../validation/validateStsParams.js';
+import { validateSamlParams, requireRoleParams } from '../validation/validateStsParams.js';
 import type { CredentialsCallOptions } from './Credentials.js';
 import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
 
@@ -46,6 +46,7 @@ export class SAMLCredentials extends StsCredentials<
    * @throws {@link InvalidParameterError} naming the parameter when one is missing or malformed.
    */
   constructor(params: SAMLCredentialsParams, clientConfig: STSClientConfig = {}) {
+    requireRoleParams(params);
     super(
       params,
       new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),

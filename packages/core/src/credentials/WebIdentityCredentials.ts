@@ -5,7 +5,7 @@ import {
   type AssumeRoleWithWebIdentityCommandOutput,
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
-import { validateWebIdentityParams } from '../validation/validateStsParams.js';
+import { validateWebIdentityParams, requireRoleParams } from '../validation/validateStsParams.js';
 import type { CredentialsCallOptions } from './Credentials.js';
 import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
 
@@ -59,6 +59,7 @@ export class WebIdentityCredentials extends StsCredentials<
    * @throws {@link InvalidParameterError} naming the parameter when one is missing or malformed.
    */
   constructor(params: WebIdentityCredentialsParams, clientConfig: STSClientConfig = {}) {
+    requireRoleParams(params);
     super(
       { ...params, RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME },
       new STSClient({ ...clientConfig, region: clientConfig.region ?? DEFAULT_STS_REGION }),

@@ -21,9 +21,16 @@ export const MAX_POLICY_ARNS = 10;
 /** Longest inline session policy, in characters. */
 export const MAX_POLICY_LENGTH = 2_048;
 
-const ROLE_ARN = /^arn:aws[-a-z]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
-const SAML_PROVIDER_ARN = /^arn:aws[-a-z]*:iam::\d{12}:saml-provider\/[\w.-]{1,128}$/;
-const POLICY_ARN = /^arn:aws[-a-z]*:iam::(\d{12}|aws):policy\/[\w+=,.@/-]{1,512}$/;
+// The partitions of AWS SDK v3's partitions.json: aws, aws-cn, aws-us-gov, aws-iso, aws-iso-b,
+// aws-iso-e, aws-iso-f, aws-eusc.
+const IAM = 'arn:aws(?:-cn|-us-gov|-iso(?:-[bef])?|-eusc)?:iam::';
+// An IAM path is `/` or `/seg/.../` of printable ASCII; no segment is empty.
+const PATH = '\\/(?:[!-.0-~]+\\/)*';
+const ROLE_ARN = new RegExp(`^${IAM}\\d{12}:role${PATH}[\\w+=,.@-]{1,64}$`);
+const SAML_PROVIDER_ARN = new RegExp(`^${IAM}\\d{12}:saml-provider\\/[\\w.-]{1,128}$`);
+const POLICY_ARN = new RegExp(`^${IAM}(?:\\d{12}|aws):policy${PATH}[\\w+=,.@-]{1,128}$`);
+/** Longest `RoleArn` STS accepts, in characters. */
+const MAX_ARN_LENGTH = 2_048;
 const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 const ROLE_SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
@@ -38,6 +45,21 @@ function fail(parameter: string, problem: string): never {
 
 function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
+}
+
+/**
+ * Checks that a constructor argument is an object, so `new X()` or `new X(null)` gets a typed
+ * error naming it rather than a `TypeError` from reading a property of `undefined`.
+ *
+ * @internal
+ */
+export function requireObject(value: unknown, parameter: string, what: string): void {
+  if (typeof value !== 'object' || value === null) fail(parameter, `is required: pass ${what}`);
+}
+
+/** {@link requireObject} for the `params` of a class that assumes a role. @internal */
+export function requireRoleParams(params: unknown): void {
+  requireObject(params, 'params', 'an object with RoleArn and the other request parameters');
 }
 
 function requireString(params: Params, name: string, what: string): string {
@@ -60,8 +82,11 @@ function checkRoleArn(params: Params): void {
     'RoleArn',
     'the ARN of the role to assume, arn:aws:iam::<12-digit account>:role/<name>',
   );
-  if (!ROLE_ARN.test(arn))
-    fail('RoleArn', 'is not an IAM role ARN; expected arn:aws:iam::<12-digit account>:role/<name>');
+  if (arn.length > MAX_ARN_LENGTH || !ROLE_ARN.test(arn))
+    fail(
+      'RoleArn',
+      'is not an IAM role ARN; expected arn:<partition>:iam::<12-digit account>:role/<path/><name>',
+    );
 }
 
 /** `RoleSessionName` is 2–64 characters of `[\w+=,.@-]`. */
@@ -92,16 +117,19 @@ function checkPolicyArns(params: Params): void {
   if (!Array.isArray(value)) fail('PolicyArns', 'must be an array of { arn } objects');
   if (value.length > MAX_POLICY_ARNS)
     fail('PolicyArns', `may hold at most ${MAX_POLICY_ARNS} policies, got ${value.length}`);
-  value.forEach((entry: unknown, index) => {
-    const arn =
-      typeof entry === 'object' && entry !== null ? (entry as { arn?: unknown }).arn : undefined;
+  // An index loop, not forEach: forEach skips the holes of a sparse array.
+  for (let index = 0; index < value.length; index++) {
+    const entry: unknown = value[index];
+    if (typeof entry !== 'object' || entry === null)
+      fail(`PolicyArns[${index}]`, 'is missing; every entry is an { arn } object');
+    const arn = (entry as { arn?: unknown }).arn;
     if (typeof arn !== 'string' || !POLICY_ARN.test(arn)) {
       fail(
         `PolicyArns[${index}].arn`,
-        'is not an IAM policy ARN; expected arn:aws:iam::<account or "aws">:policy/<name>',
+        'is not an IAM policy ARN; expected arn:<partition>:iam::<account or "aws">:policy/<name>',
       );
     }
-  });
+  }
 }
 
 /** `Policy` is a JSON document of at most 2048 characters. */
@@ -158,6 +186,7 @@ export function validateWebIdentityParams(
   params: object,
   options: IdentityTokenValidationOptions = {},
 ): void {
+  requireRoleParams(params);
   const p = params as Params;
   checkRoleArn(p);
   const token =
@@ -193,13 +222,14 @@ export function validateSamlParams(
   params: object,
   options: IdentityTokenValidationOptions = {},
 ): void {
+  requireRoleParams(params);
   const p = params as Params;
   checkRoleArn(p);
   const principal = requireString(p, 'PrincipalArn', 'the ARN of the SAML provider in IAM');
   if (!SAML_PROVIDER_ARN.test(principal)) {
     fail(
       'PrincipalArn',
-      'is not a SAML provider ARN; expected arn:aws:iam::<12-digit account>:saml-provider/<name>',
+      'is not a SAML provider ARN; expected arn:<partition>:iam::<12-digit account>:saml-provider/<name>',
     );
   }
   if (!(options.tokenOptional === true && !isSet(p['SAMLAssertion']))) {
@@ -233,6 +263,7 @@ export function validateAssumeRoleParams(
   params: object,
   options: AssumeRoleValidationOptions = {},
 ): void {
+  requireRoleParams(params);
   const p = params as Params;
   checkRoleArn(p);
   checkRoleSessionName(p);
@@ -261,6 +292,7 @@ export function validateAssumeRoleParams(
  * @throws {@link InvalidParameterError} naming the first parameter that is malformed.
  */
 export function validateGetSessionTokenParams(params: object): void {
+  requireObject(params, 'params', 'an object of GetSessionToken parameters');
   const p = params as Params;
   checkDuration(p, MAX_SESSION_TOKEN_DURATION_SECONDS);
   checkMfa(p);

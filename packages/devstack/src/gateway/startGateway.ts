@@ -10,18 +10,29 @@ import type { AddressInfo } from 'node:net';
 import { assertLoopbackHost } from '../config.js';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore } from '../credentialStore.js';
-import { listen } from '../oidc/serverLifecycle.js';
+import { listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
+import type { SigV4Failure } from '../sigv4/verifySigV4.js';
 import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import type { GatewayAuthorizationRequest } from './authorizeRequest.js';
+import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
+import type { BackendChannel, BackendChannels } from './backendChannel.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
-import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
+import type {
+  GatewayErrorKind,
+  GatewayService,
+  ServiceErrorDetail,
+  ServiceErrorResponse,
+} from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
+import { backendCopySource, backendS3Path, parseCopySource, parseS3Path } from './s3Request.js';
+import type { S3CopySource, S3Location } from './s3Request.js';
 import { startS3Backend } from './startS3Backend.js';
 import type { S3Backend } from './startS3Backend.js';
 
@@ -110,18 +121,20 @@ export async function startGateway(
   const clock = deps.clock ?? Date.now;
   // The backends bind config.host too; refuse before starting any of them.
   assertLoopbackHost(config.host);
+  const channels = await createBackendChannels();
   const [s3Result, dynamoResult] = await Promise.allSettled([
-    startS3Backend(config),
-    startDynamoBackend(config),
+    startS3Backend(config, channels.s3),
+    startDynamoBackend(config, channels.dynamodb),
   ]);
   if (s3Result.status === 'rejected' || dynamoResult.status === 'rejected') {
     if (s3Result.status === 'fulfilled') await s3Result.value.stop();
     if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
+    await channels.remove();
     throw s3Result.status === 'rejected'
       ? s3Result.reason
       : (dynamoResult as PromiseRejectedResult).reason;
   }
-  const backends = { s3: s3Result.value, dynamodb: dynamoResult.value };
+  const backends: Backends = { s3: s3Result.value, dynamodb: dynamoResult.value, channels };
 
   const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
   const snapshot = (): GatewayStats => ({
@@ -176,6 +189,9 @@ export async function startGateway(
     outcome: Outcome,
   ): Promise<void> {
     counters.requests += 1;
+    const now = clock();
+    // The Date of every answer is the gateway's clock: SDK v3 corrects its clock skew from it.
+    res.setHeader('date', new Date(now).toUTCString());
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const queryStart = rawUrl.indexOf('?');
@@ -212,7 +228,6 @@ export async function startGateway(
 
     const service = requestService(req.headers, query);
     count(counters.byService, service);
-    outcome.action = requestAction(service, method, path, req.headers);
     const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
       const error = serviceError(service, kind, detail);
       count(counters.errors, error.code);
@@ -220,6 +235,31 @@ export async function startGateway(
       outcome.requestId = error.headers['x-amzn-requestid'];
       sendError(res, error, cors);
     };
+    // The one parse of the path: authorization and the backend request both use this location.
+    const location = service === 's3' ? parseS3Path(path) : undefined;
+    if (service === 's3' && location === undefined) {
+      req.resume();
+      fail('invalid-uri');
+      return;
+    }
+    const operation = (firstHeader(req.headers['x-amz-target']) ?? '').split('.')[1] ?? '';
+    const authorizable = (
+      body?: Uint8Array,
+      copySource?: S3CopySource,
+    ): GatewayAuthorizationRequest =>
+      location
+        ? {
+            service: 's3',
+            method,
+            ...location,
+            query,
+            headers: req.headers,
+            copySource,
+            body,
+            presigned: query.has('X-Amz-Signature'),
+          }
+        : { service: 'dynamodb', operation, input: parseJson(body) };
+    outcome.action = requestAction(authorizable());
 
     const body = await readBody(
       req,
@@ -234,49 +274,50 @@ export async function startGateway(
     const verified = await verifySigV4(
       { method, path, query, headers: req.headers, body },
       deps.store,
-      clock(),
+      now,
+      { region: config.region, services: ['s3', 'dynamodb'] },
     );
     if (!verified.ok) {
-      fail(verified.reason, verified.reason === 'malformed' ? { message: verified.message } : {});
-      return;
-    }
-    if (verified.service !== service) {
-      fail('wrong-service');
-      return;
-    }
-    if (verified.region !== config.region) {
-      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
-      fail('wrong-region', {
-        message:
-          service === 's3'
-            ? `The authorization header is malformed; the region '${verified.region}' is wrong; expecting '${config.region}'`
-            : `Credential should be scoped to a valid region, not '${verified.region}'. The devstack region is '${config.region}'.`,
-      });
+      fail(verified.reason, sigV4ErrorDetail(service, verified, config.region, now));
       return;
     }
     const { credential } = verified;
     count(counters.byAccessKey, credential.accessKeyId);
     outcome.accessKeyId = credential.accessKeyId;
 
-    const decision = authorizeRequest(config, credential, service, {
-      method,
-      path,
-      headers: req.headers,
-      body,
+    const copySourceHeader = firstHeader(req.headers['x-amz-copy-source']);
+    let copySource: S3CopySource | undefined;
+    if (location && copySourceHeader !== undefined && method === 'PUT' && location.key !== '') {
+      copySource = parseCopySource(copySourceHeader);
+      if (copySource === undefined) {
+        fail('invalid-copy-source');
+        return;
+      }
+    }
+    // CopyObject and UploadPartCopy also read their source: authorized as a GetObject of its own.
+    const decision = authorizeRequest(config, credential, authorizable(body, copySource), {
+      now: clock(),
+      secureTransport: false,
+      sourceIp: req.socket.remoteAddress,
     });
     if (!decision.ok) {
-      fail('access-denied', {
-        arn: credential.arn,
-        action: decision.action,
-        resource: decision.resource,
-      });
+      fail('access-denied', { message: decision.message });
       return;
     }
 
-    const forward =
-      service === 's3'
-        ? s3Forward(config, backends.s3, gatewayHost(), method, path, query, req.headers, body)
-        : dynamoForward(backends.dynamodb, method, rawUrl, req.headers, body);
+    const forward = location
+      ? s3Forward(
+          config,
+          channels.s3,
+          gatewayHost(),
+          method,
+          location,
+          copySource,
+          query,
+          req.headers,
+          body,
+        )
+      : dynamoForward(channels.dynamodb, method, req.headers, body);
     if (forward === undefined) {
       fail('malformed', { message: 'The aws-chunked request body is malformed.' });
       return;
@@ -337,10 +378,51 @@ export async function startGateway(
   };
 }
 
-async function stopBackends(backends: { s3: S3Backend; dynamodb: DynamoBackend }): Promise<void> {
+interface Backends {
+  s3: S3Backend;
+  dynamodb: DynamoBackend;
+  channels: BackendChannels;
+}
+
+async function stopBackends(backends: Backends): Promise<void> {
   const results = await Promise.allSettled([backends.s3.stop(), backends.dynamodb.stop()]);
+  await backends.channels.remove();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** What a SigV4 failure's error body says, in the service's words. */
+function sigV4ErrorDetail(
+  service: GatewayService,
+  failure: SigV4Failure,
+  region: string,
+  now: number,
+): ServiceErrorDetail {
+  switch (failure.reason) {
+    case 'malformed':
+    case 'malformed-query':
+      return { message: failure.message };
+    case 'time-skewed':
+      return service === 's3'
+        ? {
+            ...(failure.requestTime !== undefined ? { requestTime: failure.requestTime } : {}),
+            serverTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          }
+        : { message: failure.message };
+    case 'unsigned-headers':
+      return { headersNotSigned: failure.unsignedHeaders ?? [] };
+    case 'wrong-region':
+      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
+      return service === 's3'
+        ? {
+            message: `The authorization header is malformed; the region '${failure.scopedRegion ?? ''}' is wrong; expecting '${region}'`,
+          }
+        : {
+            message: `Credential should be scoped to a valid region, not '${failure.scopedRegion ?? ''}'. The devstack region is '${region}'.`,
+          };
+    default:
+      return {};
+  }
 }
 
 /** What the request log learns while a request is handled. */
@@ -352,7 +434,9 @@ interface Outcome {
 }
 
 interface ForwardRequest {
-  url: string;
+  channel: BackendChannel;
+  /** Origin-form path and query, sent byte for byte. */
+  path: string;
   method: string;
   headers: OutgoingHttpHeaders;
   body: Uint8Array;
@@ -369,10 +453,11 @@ interface ForwardRequest {
  */
 function s3Forward(
   config: DevstackConfig,
-  backend: S3Backend,
+  channel: BackendChannel,
   gatewayHost: string,
   method: string,
-  path: string,
+  location: S3Location,
+  copySource: S3CopySource | undefined,
   query: URLSearchParams,
   incoming: IncomingHttpHeaders,
   body: Uint8Array,
@@ -381,6 +466,9 @@ function s3Forward(
   headers.host = gatewayHost;
   delete headers.authorization;
   delete headers['x-amz-security-token'];
+  // Only a source that was authorized as a read may reach s3rver.
+  if (copySource) headers['x-amz-copy-source'] = backendCopySource(copySource);
+  else delete headers['x-amz-copy-source'];
   let payload = body;
   const encodings = String(headers['content-encoding'] ?? '')
     .split(',')
@@ -416,20 +504,20 @@ function s3Forward(
   headers['content-length'] = String(payload.byteLength);
   const kept = [...query].filter(([name]) => !PRESIGN_PARAMS.has(name.toLowerCase()));
   const search = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
-  return { url: `${backend.url}${path}${search}`, method, headers, body: payload };
+  return { channel, path: `${backendS3Path(location)}${search}`, method, headers, body: payload };
 }
 
-/** dynalite checks only the shape of auth, so DynamoDB requests go through byte for byte. */
+/** dynalite checks only the shape of auth, so DynamoDB requests go through as they came. */
 function dynamoForward(
-  backend: DynamoBackend,
+  channel: BackendChannel,
   method: string,
-  rawUrl: string,
   incoming: IncomingHttpHeaders,
   body: Uint8Array,
 ): ForwardRequest {
   const headers = forwardableHeaders(incoming);
   headers['content-length'] = String(body.byteLength);
-  return { url: `${backend.url}${rawUrl}`, method, headers, body };
+  // DynamoDB has one endpoint path; nothing of the client's path matters to the backend.
+  return { channel, path: '/', method, headers, body };
 }
 
 function forwardableHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
@@ -442,10 +530,12 @@ function forwardableHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders 
 
 function send(forward: ForwardRequest): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
+    // Options, never a URL: a URL would be parsed again, and URL parsing resolves dot segments.
     // No agent: one connection per request, so nothing lingers after stop().
-    const upstream = httpRequest(forward.url, {
+    const upstream = httpRequest({
+      ...channelRequestOptions(forward.channel, forward.headers),
+      path: forward.path,
       method: forward.method,
-      headers: forward.headers,
       agent: false,
     });
     upstream.on('response', resolve);
@@ -463,7 +553,8 @@ function responseHeaders(
   for (const [name, value] of Object.entries(upstream)) {
     // The backends' own CORS answers (dynalite: `*`) would double or contradict the gateway's.
     if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('access-control-')) continue;
-    if (name === 'vary') continue;
+    // The backends' Date is the real clock; the gateway's (set on every answer) is the server time.
+    if (name === 'vary' || name === 'date') continue;
     headers[name] = value;
   }
   if (service === 'dynamodb' && headers['x-amzn-requestid'] === undefined) {
@@ -531,5 +622,15 @@ function errorCode(service: GatewayService, body: Buffer): string | undefined {
     return typeof type === 'string' ? type : undefined;
   } catch {
     return /<(\w+)\s*\/>/.exec(text)?.[1];
+  }
+}
+
+/** A DynamoDB body as JSON; `undefined` when it is not JSON (DynamoDB answers SerializationException). */
+function parseJson(body: Uint8Array | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }
