@@ -1,5 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import {
+  evaluatePolicies,
+  evaluateTrustPolicy,
+  parsePolicy,
+  RequestContext,
+} from '@fedcreds/devstack';
 import { describe, expect, it } from 'vitest';
 
 const docsDir = fileURLToPath(new URL('../../docs/', import.meta.url));
@@ -124,5 +130,68 @@ describe('docs/aws: the JSON documents of the real-AWS guide', () => {
         readFile(fileURLToPath(new URL(`../../${path}`, import.meta.url))),
       ).resolves.toBeDefined();
     }
+  });
+});
+
+describe("docs/aws: the guide's policies, evaluated by the dev stack's IAM engine", () => {
+  const allowed = (decision: { effect: string }) => decision.effect === 'allow';
+
+  it.each([
+    ['oidc-permissions-policy.json', 'idp.example.com:sub'],
+    ['saml-permissions-policy.json', 'saml:sub'],
+  ])('%s lets alice reach her own data and nothing of bob’s', async (file, subKey) => {
+    const policy = parsePolicy(await read(file), 'identity', file);
+    const as = (sub: string, extra: Record<string, string | string[]> = {}) =>
+      new RequestContext({ [subKey]: sub, ...extra });
+    const query = (action: string, resource: string, context: RequestContext) =>
+      allowed(evaluatePolicies({ identity: [policy] }, { action, resource, context }));
+    const bucket = 'arn:aws:s3:::my-app-bucket';
+    const table = 'arn:aws:dynamodb:eu-west-1:123456789012:table/my-app-table';
+
+    expect(query('s3:GetObject', `${bucket}/alice/notes.txt`, as('alice'))).toBe(true);
+    expect(query('s3:PutObject', `${bucket}/alice/a/b.txt`, as('alice'))).toBe(true);
+    expect(query('s3:GetObject', `${bucket}/bob/notes.txt`, as('alice'))).toBe(false);
+    expect(query('s3:GetObject', `${bucket}/alice-evil/x`, as('alice'))).toBe(false);
+    expect(query('s3:ListBucket', bucket, as('alice', { 's3:prefix': 'alice/' }))).toBe(true);
+    expect(query('s3:ListBucket', bucket, as('alice', { 's3:prefix': 'bob/' }))).toBe(false);
+    expect(query('s3:ListBucket', bucket, as('alice'))).toBe(false);
+    expect(query('dynamodb:Query', table, as('alice', { 'dynamodb:LeadingKeys': ['alice'] }))).toBe(
+      true,
+    );
+    expect(query('dynamodb:GetItem', table, as('alice', { 'dynamodb:LeadingKeys': ['bob'] }))).toBe(
+      false,
+    );
+    expect(query('dynamodb:Scan', table, as('alice'))).toBe(false);
+  });
+
+  it('the OIDC trust policy admits only tokens for my-spa from the registered provider', async () => {
+    const policy = parsePolicy(await read('oidc-trust-policy.json'), 'trust', 'oidc-trust-policy');
+    const provider = 'arn:aws:iam::123456789012:oidc-provider/idp.example.com';
+    const trust = (federated: string, aud: string) =>
+      evaluateTrustPolicy(
+        policy,
+        { federated },
+        'sts:AssumeRoleWithWebIdentity',
+        new RequestContext({ 'idp.example.com:aud': aud, 'idp.example.com:sub': 'alice' }),
+      );
+    expect(trust(provider, 'my-spa')).toBe('allow-principal');
+    expect(trust(provider, 'another-app')).not.toMatch(/^allow/);
+    expect(
+      trust('arn:aws:iam::123456789012:oidc-provider/other.example.com', 'my-spa'),
+    ).not.toMatch(/^allow/);
+  });
+
+  it('the SAML trust policy refuses an assertion addressed to the AWS console', async () => {
+    const policy = parsePolicy(await read('saml-trust-policy.json'), 'trust', 'saml-trust-policy');
+    const provider = 'arn:aws:iam::123456789012:saml-provider/my-idp';
+    const trust = (aud: string) =>
+      evaluateTrustPolicy(
+        policy,
+        { federated: provider },
+        'sts:AssumeRoleWithSAML',
+        new RequestContext({ 'SAML:aud': aud }),
+      );
+    expect(trust('https://auth.example.com/saml/acs')).toBe('allow-principal');
+    expect(trust('https://signin.aws.amazon.com/saml')).not.toMatch(/^allow/);
   });
 });
