@@ -22,9 +22,10 @@ import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { WebIdentityCredentials, FedcredsError } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
+import { AwsCredentialsProvider as OidcProvider } from '@fedcreds/react/oidc';
 import { startDevstack } from '@fedcreds/devstack';
 
-for (const [name, value] of Object.entries({ FedcredsError, createOidcSession, AwsCredentialsProvider, useAwsCredentials })) {
+for (const [name, value] of Object.entries({ FedcredsError, createOidcSession, AwsCredentialsProvider, useAwsCredentials, OidcProvider })) {
   if (typeof value !== 'function') throw new Error(name + ' is not exported');
 }
 const devstack = await startDevstack({ ephemeralPorts: true });
@@ -46,7 +47,7 @@ const TYPED = `
 import { WebIdentityCredentials } from '@fedcreds/core';
 import type { SessionSnapshot } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
-import { AwsCredentialsProvider, RequireAwsCredentials } from '@fedcreds/react';
+import { AwsCredentialsProvider, RequireAwsCredentials } from '@fedcreds/react/oidc';
 import type { ReactElement } from 'react';
 
 export const credentials = new WebIdentityCredentials({ RoleArn: 'arn:aws:iam::123456789012:role/web', WebIdentityToken: 'a.b.c' });
