@@ -1,6 +1,9 @@
 // Public entry of @fedcreds/devstack. Each part of the stack adds its own export lines.
 export {
+  ADMINISTRATOR_ACCESS_ARN,
   DEFAULT_ACCOUNT_ID,
+  DEFAULT_OIDC_PROVIDER_URL,
+  S3_READ_ONLY_ACCESS_ARN,
   DEMO_CLIENT_ID,
   DEMO_ORIGIN,
   defaultDevstackConfig,
@@ -11,6 +14,8 @@ export {
 export type {
   DevstackAccessKey,
   DevstackConfig,
+  DevstackIamUser,
+  DevstackManagedPolicy,
   DevstackOidcClient,
   DevstackOptions,
   DevstackRole,
