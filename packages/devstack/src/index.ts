@@ -7,6 +7,7 @@ export {
   DEMO_CLIENT_ID,
   DEMO_ORIGIN,
   defaultDevstackConfig,
+  defineDevstackConfig,
   resolveDevstackConfig,
   roleArn,
   samlProviderArn,
@@ -23,6 +24,7 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export { DevstackConfigError, validateDevstackConfig } from './validateDevstackConfig.js';
 export { parsePolicy } from './iam/parsePolicy.js';
 export { PolicyDocumentError } from './iam/policyDocument.js';
 export type {
