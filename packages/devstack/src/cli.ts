@@ -7,6 +7,7 @@ import {
   parseDevstackArgs,
 } from './cliArgs.js';
 import { DEMO_CLIENT_ID, resolveDevstackConfig } from './config.js';
+import { iamModelFor } from './iam/iamModel.js';
 import { startDevstack } from './startDevstack.js';
 import type { Devstack, StartDevstackOptions } from './startDevstack.js';
 
@@ -123,16 +124,23 @@ function describeDevstack(devstack: Devstack): string {
     lines.push(`  ${user.username} / ${user.password}${saml}`);
   }
   lines.push('', 'Roles:');
+  const iam = iamModelFor(config);
   for (const role of config.roles) {
-    const how: string[] = [];
-    if (role.webIdentity?.length) how.push('web identity');
-    if (role.samlProvider !== undefined) how.push('SAML');
-    if (role.assumableBy?.length) how.push(`AssumeRole by ${role.assumableBy.join(', ')}`);
-    if (role.requireMfa) how.push('MFA');
-    const buckets = role.allow?.buckets?.join(', ') || '-';
-    const tables = role.allow?.tables?.join(', ') || '-';
+    const trusted = new Set<string>();
+    for (const statement of iam.trustPolicy(role.name)?.statements ?? []) {
+      if (statement.effect !== 'Allow' || statement.principal === undefined) continue;
+      if (statement.principal === '*') trusted.add('*');
+      else
+        for (const p of [...statement.principal.federated, ...statement.principal.aws])
+          trusted.add(p.replace(/^arn:aws:(iam|sts)::\d{12}:/, ''));
+    }
+    const statements = iam
+      .identityPolicies({ roleName: role.name })
+      .reduce((n, policy) => n + policy.statements.length, 0);
     lines.push(`  ${devstack.roleArn(role.name)}`);
-    lines.push(`      via ${how.join('; ') || '-'}; buckets: ${buckets}; tables: ${tables}`);
+    lines.push(
+      `      trusts ${[...trusted].join(', ') || 'nobody'}; ${statements} permission statement${statements === 1 ? '' : 's'}`,
+    );
   }
   if (config.accessKeys.length > 0) {
     lines.push('', 'Long-term access keys (secrets are in the devstack config):');

@@ -1,13 +1,18 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { resolveDevstackConfig } from './config.js';
 import type { DevstackConfig, DevstackOptions } from './config.js';
+import { DevstackConfigError } from './validateDevstackConfig.js';
 import type { StartDevstackOptions } from './startDevstack.js';
 
 /**
  * The `--help` lines of the options every command that starts a dev stack takes
  * (`fedcreds-devstack`, `pnpm devstack`, `pnpm demo`).
  */
-export const DEVSTACK_OPTIONS_HELP = `  --config <file.json>        Devstack options (JSON) merged over the defaults, e.g. {"ports": {"sts": 9130}}
+export const DEVSTACK_OPTIONS_HELP = `  --config <file>             Devstack options merged over the defaults: a .json file, or a
+                              .js/.mjs module exporting defineDevstackConfig({...})
   --credential-ttl <seconds>  Every issued credential lives this long (watch refreshes happen)
   --ephemeral                 Bind every server to a free port instead of 9010-9040
   --log-file <file>           Append a JSON line per STS/gateway request (never secrets)
@@ -88,25 +93,50 @@ export async function parseDevstackArgs<Flag extends string = never>(
   return { help: false, options, flags };
 }
 
+/**
+ * Reads `--config`: a JSON file, or a JavaScript module (`.js`, `.mjs`; `.ts` under tsx) whose
+ * default export is the options (see `defineDevstackConfig`). The options are checked the way
+ * the stack will resolve them, so a wrong field is a usage error that names it.
+ */
 async function readConfigFile(file: string): Promise<DevstackOptions> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new DevstackUsageError(`cannot read --config file "${file}": ${(err as Error).message}`);
-  }
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new DevstackUsageError(
-      `--config file "${file}" is not valid JSON: ${(err as Error).message}`,
-    );
+  if (/\.(c|m)?[jt]s$/.test(file)) {
+    try {
+      const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+      parsed = module.default;
+    } catch (err) {
+      throw new DevstackUsageError(
+        `cannot load --config module "${file}": ${(err as Error).message}`,
+      );
+    }
+  } else {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new DevstackUsageError(
+        `cannot read --config file "${file}": ${(err as Error).message}`,
+      );
+    }
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new DevstackUsageError(
+        `--config file "${file}" is not valid JSON: ${(err as Error).message}`,
+      );
+    }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new DevstackUsageError(
       `--config file "${file}" must hold a JSON object of devstack options`,
     );
+  }
+  try {
+    resolveDevstackConfig(parsed as DevstackOptions);
+  } catch (err) {
+    // A DevstackConfigError names the field that is wrong: a usage error, not a crash.
+    if (err instanceof DevstackConfigError) throw new DevstackUsageError(err.message);
+    throw err;
   }
   return parsed as DevstackOptions;
 }

@@ -178,6 +178,42 @@ describe('fedcreds-devstack CLI', () => {
     }
   });
 
+  it('refuses a --config whose policy is wrong, naming the field, with exit code 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fedcreds-cli-'));
+    try {
+      const configFile = join(dir, 'devstack.json');
+      const base = defaultDevstackConfig().roles[0]!;
+      await writeFile(
+        configFile,
+        JSON.stringify({
+          roles: [
+            {
+              ...base,
+              policies: [
+                {
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Permit', Action: 's3:*', Resource: '*' }],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      const cli = runCli(['--ephemeral', '--config', configFile]);
+      expect(await cli.exited).toBe(2);
+      expect(cli.output().stderr).toContain(
+        'config.roles[0].policies[0].Statement[0].Effect must be "Allow" or "Deny"',
+      );
+
+      await writeFile(configFile, JSON.stringify({ rolez: [] }));
+      const typo = runCli(['--ephemeral', '--config', configFile]);
+      expect(await typo.exited).toBe(2);
+      expect(typo.output().stderr).toContain('config.rolez is not a known option');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('`pnpm devstack` ends on Ctrl-C with "Stopped." and no error banner from pnpm', async () => {
     // The terminal's Ctrl-C reaches every process of the foreground group: pnpm, any shell it
     // runs the script in, and the CLI. A shell that dies of the SIGINT is what made pnpm print
@@ -191,5 +227,20 @@ describe('fedcreds-devstack CLI', () => {
     expect(`${stdout}${stderr}`).not.toMatch(/ERR_PNPM|ELIFECYCLE|failed/i);
     // pnpm 10 exits 0; pnpm 12 ends itself with the SIGINT it was sent, as a shell does.
     expect(code === 0 || cli.signal() === 'SIGINT').toBe(true);
+  });
+
+  it('loads a JavaScript module exporting defineDevstackConfig()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fedcreds-cli-'));
+    try {
+      const configFile = join(dir, 'devstack.config.mjs');
+      await writeFile(configFile, "export default { gateway: { buckets: ['module-bucket'] } };\n");
+      const cli = runCli(['--ephemeral', '--config', configFile]);
+      const stdout = await cli.printed('Ready.');
+      expect(stdout).toContain('Buckets: module-bucket');
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
