@@ -9,10 +9,16 @@ import { useAction } from './useAction';
 import { useRefreshCount } from './useRefreshCount';
 import { useTimeLeft } from './useTimeLeft';
 
+/** The ID token's `name` claim, when the identity carries the token's profile. */
+function profileName(identity: SessionIdentity | null): string | undefined {
+  const name = (identity as { profile?: { name?: unknown } } | null)?.profile?.name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
 /** Who is signed in, as a person reads it: a name, a role, an account. */
 function IdentityCard({ identity }: { identity: SessionIdentity | null }) {
   const role = parseArn(identity?.assumedRoleArn ?? identity?.roleArn);
-  const name = identity?.subject ?? 'Not signed in';
+  const name = profileName(identity) ?? identity?.subject ?? 'Not signed in';
   return (
     <div className="identity">
       {identity?.subject !== undefined && (
@@ -44,7 +50,7 @@ function IdentityCard({ identity }: { identity: SessionIdentity | null }) {
  * access key id (never the secret), and what the user can do about it. A failed refresh while the
  * credentials still work is a warning, not an outage.
  */
-export function SessionPanel() {
+export function SessionPanel({ idpSignOut = false }: { idpSignOut?: boolean }) {
   const state = useAwsCredentials();
   const { status, credentials, expiresAt, tokenExpiresAt, identity, error, lastRefreshedAt } =
     state;
@@ -137,6 +143,17 @@ export function SessionPanel() {
         >
           Sign out
         </button>
+        {idpSignOut && (
+          <button
+            type="button"
+            className="button button-secondary"
+            data-testid="sign-out-idp"
+            disabled={action.busy || !signedIn}
+            onClick={() => void action.run(() => state.signOut({ idp: true }))}
+          >
+            Sign out everywhere
+          </button>
+        )}
       </div>
     </section>
   );

@@ -254,7 +254,9 @@ export async function signInAtIdp(
   settings: OidcClientSettings,
   user = { username: 'alice', password: 'alice-password' },
 ): Promise<string> {
-  const request = await new OidcClient(settings).createSigninRequest({});
+  // Tagged as a redirect sign-in ('si:r'), as UserManager.signinRedirect() does: the core
+  // completes it with signinCallback, which refuses a state without its request type.
+  const request = await new OidcClient(settings).createSigninRequest({ request_type: 'si:r' });
   const script = join(import.meta.dirname, 'scriptedLogin.ts');
   const { stdout } = await promisify(execFile)(
     process.execPath,
