@@ -18,6 +18,28 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export { parsePolicy } from './iam/parsePolicy.js';
+export { PolicyDocumentError } from './iam/policyDocument.js';
+export type {
+  ConditionValue,
+  NormalizedPolicy,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyKind,
+  PolicyPrincipal,
+  PolicyStatement,
+} from './iam/policyDocument.js';
+export { RequestContext } from './iam/requestContext.js';
+export type { ContextValue } from './iam/requestContext.js';
+export { accessDeniedMessage, evaluatePolicies } from './iam/evaluatePolicies.js';
+export type {
+  AuthorizationQuery,
+  PolicyDecision,
+  PolicyType,
+  PrincipalPolicies,
+} from './iam/evaluatePolicies.js';
+export { evaluateTrustPolicy } from './iam/evaluateTrustPolicy.js';
+export type { TrustCaller, TrustDecision } from './iam/evaluateTrustPolicy.js';
 export { startDevstack } from './startDevstack.js';
 export type {
   Devstack,
@@ -39,13 +61,15 @@ export type {
 export { startSamlIdp } from './saml/startSamlIdp.js';
 export type { IssueAssertionParams, SamlIdpServer } from './saml/startSamlIdp.js';
 export { AWS_SAML_ATTRIBUTES } from './saml/buildSamlResponseXml.js';
-export { verifySigV4, parseSigV4 } from './sigv4/verifySigV4.js';
+export { verifySigV4 } from './sigv4/verifySigV4.js';
 export type {
-  IncomingSignedRequest,
+  SigV4Expectations,
+  SigV4Failure,
   SigV4FailureReason,
-  SigV4Parts,
   SigV4Result,
 } from './sigv4/verifySigV4.js';
+export { parseSigV4 } from './sigv4/parseSigV4.js';
+export type { IncomingSignedRequest, ParsedSigV4, SigV4Parts } from './sigv4/parseSigV4.js';
 export { decodeAwsChunked } from './sigv4/decodeAwsChunked.js';
 export type { AwsChunk, DecodedAwsChunked } from './sigv4/decodeAwsChunked.js';
 export { startSts, STS_API_VERSION } from './sts/startSts.js';

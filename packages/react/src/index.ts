@@ -3,7 +3,7 @@ export { AwsCredentialsProvider } from './AwsCredentialsProvider.js';
 export type {
   AwsCredentialsProviderProps,
   AwsCredentialsSessionProps,
-  AwsCredentialsOidcProps,
+  SignInCompletion,
 } from './AwsCredentialsProvider.js';
 export { useAwsCredentials } from './useAwsCredentials.js';
 export type { UseAwsCredentialsOptions } from './useAwsCredentials.js';

@@ -366,7 +366,7 @@ describe('startGateway', () => {
         );
       expect(error?.name).toBe('AccessDeniedException');
       expect(error?.message).toBe(
-        `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE}`,
+        `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE} because no identity-based policy allows the dynamodb:GetItem action`,
       );
     });
 

@@ -15,23 +15,23 @@ import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
-import { authorizeRequest, dynamoAction } from './authorizeRequest.js';
-import type { AuthorizableRequest } from './authorizeRequest.js';
+import type { SigV4Failure } from '../sigv4/verifySigV4.js';
+import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import type { GatewayAuthorizationRequest } from './authorizeRequest.js';
 import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
 import type { BackendChannel, BackendChannels } from './backendChannel.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
-import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
+import type {
+  GatewayErrorKind,
+  GatewayService,
+  ServiceErrorDetail,
+  ServiceErrorResponse,
+} from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
-import {
-  backendCopySource,
-  backendS3Path,
-  parseCopySource,
-  parseS3Path,
-  s3Action,
-} from './s3Request.js';
+import { backendCopySource, backendS3Path, parseCopySource, parseS3Path } from './s3Request.js';
 import type { S3CopySource, S3Location } from './s3Request.js';
 import { startS3Backend } from './startS3Backend.js';
 import type { S3Backend } from './startS3Backend.js';
@@ -189,6 +189,9 @@ export async function startGateway(
     outcome: Outcome,
   ): Promise<void> {
     counters.requests += 1;
+    const now = clock();
+    // The Date of every answer is the gateway's clock: SDK v3 corrects its clock skew from it.
+    res.setHeader('date', new Date(now).toUTCString());
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const queryStart = rawUrl.indexOf('?');
@@ -239,7 +242,24 @@ export async function startGateway(
       fail('invalid-uri');
       return;
     }
-    outcome.action = location ? s3Action(method, location, query) : dynamoAction(req.headers);
+    const operation = (firstHeader(req.headers['x-amz-target']) ?? '').split('.')[1] ?? '';
+    const authorizable = (
+      body?: Uint8Array,
+      copySource?: S3CopySource,
+    ): GatewayAuthorizationRequest =>
+      location
+        ? {
+            service: 's3',
+            method,
+            ...location,
+            query,
+            headers: req.headers,
+            copySource,
+            body,
+            presigned: query.has('X-Amz-Signature'),
+          }
+        : { service: 'dynamodb', operation, input: parseJson(body) };
+    outcome.action = requestAction(authorizable());
 
     const body = await readBody(
       req,
@@ -254,24 +274,11 @@ export async function startGateway(
     const verified = await verifySigV4(
       { method, path, query, headers: req.headers, body },
       deps.store,
-      clock(),
+      now,
+      { region: config.region, services: ['s3', 'dynamodb'] },
     );
     if (!verified.ok) {
-      fail(verified.reason, verified.reason === 'malformed' ? { message: verified.message } : {});
-      return;
-    }
-    if (verified.service !== service) {
-      fail('wrong-service');
-      return;
-    }
-    if (verified.region !== config.region) {
-      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
-      fail('wrong-region', {
-        message:
-          service === 's3'
-            ? `The authorization header is malformed; the region '${verified.region}' is wrong; expecting '${config.region}'`
-            : `Credential should be scoped to a valid region, not '${verified.region}'. The devstack region is '${config.region}'.`,
-      });
+      fail(verified.reason, sigV4ErrorDetail(service, verified, config.region, now));
       return;
     }
     const { credential } = verified;
@@ -287,30 +294,15 @@ export async function startGateway(
         return;
       }
     }
-    const requests: AuthorizableRequest[] = location
-      ? [{ service: 's3', action: outcome.action, ...location, query, headers: req.headers }]
-      : [{ service: 'dynamodb', action: outcome.action, body, headers: req.headers }];
-    if (copySource) {
-      // CopyObject and UploadPartCopy read their source: S3 authorizes that read on its own.
-      requests.push({
-        service: 's3',
-        action: copySource.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-        bucket: copySource.bucket,
-        key: copySource.key,
-        query: new URLSearchParams(),
-        headers: req.headers,
-      });
-    }
-    for (const request of requests) {
-      const decision = authorizeRequest(config, credential, request);
-      if (!decision.ok) {
-        fail('access-denied', {
-          arn: credential.arn,
-          action: decision.action,
-          resource: decision.resource,
-        });
-        return;
-      }
+    // CopyObject and UploadPartCopy also read their source: authorized as a GetObject of its own.
+    const decision = authorizeRequest(config, credential, authorizable(body, copySource), {
+      now: clock(),
+      secureTransport: false,
+      sourceIp: req.socket.remoteAddress,
+    });
+    if (!decision.ok) {
+      fail('access-denied', { message: decision.message });
+      return;
     }
 
     const forward = location
@@ -397,6 +389,40 @@ async function stopBackends(backends: Backends): Promise<void> {
   await backends.channels.remove();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** What a SigV4 failure's error body says, in the service's words. */
+function sigV4ErrorDetail(
+  service: GatewayService,
+  failure: SigV4Failure,
+  region: string,
+  now: number,
+): ServiceErrorDetail {
+  switch (failure.reason) {
+    case 'malformed':
+    case 'malformed-query':
+      return { message: failure.message };
+    case 'time-skewed':
+      return service === 's3'
+        ? {
+            ...(failure.requestTime !== undefined ? { requestTime: failure.requestTime } : {}),
+            serverTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          }
+        : { message: failure.message };
+    case 'unsigned-headers':
+      return { headersNotSigned: failure.unsignedHeaders ?? [] };
+    case 'wrong-region':
+      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
+      return service === 's3'
+        ? {
+            message: `The authorization header is malformed; the region '${failure.scopedRegion ?? ''}' is wrong; expecting '${region}'`,
+          }
+        : {
+            message: `Credential should be scoped to a valid region, not '${failure.scopedRegion ?? ''}'. The devstack region is '${region}'.`,
+          };
+    default:
+      return {};
+  }
 }
 
 /** What the request log learns while a request is handled. */
@@ -527,7 +553,8 @@ function responseHeaders(
   for (const [name, value] of Object.entries(upstream)) {
     // The backends' own CORS answers (dynalite: `*`) would double or contradict the gateway's.
     if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('access-control-')) continue;
-    if (name === 'vary') continue;
+    // The backends' Date is the real clock; the gateway's (set on every answer) is the server time.
+    if (name === 'vary' || name === 'date') continue;
     headers[name] = value;
   }
   if (service === 'dynamodb' && headers['x-amzn-requestid'] === undefined) {
@@ -595,5 +622,15 @@ function errorCode(service: GatewayService, body: Buffer): string | undefined {
     return typeof type === 'string' ? type : undefined;
   } catch {
     return /<(\w+)\s*\/>/.exec(text)?.[1];
+  }
+}
+
+/** A DynamoDB body as JSON; `undefined` when it is not JSON (DynamoDB answers SerializationException). */
+function parseJson(body: Uint8Array | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

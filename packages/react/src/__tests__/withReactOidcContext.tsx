@@ -1,6 +1,6 @@
 // The README's "Beside react-oidc-context" example, type-checked with the package and rendered
 // against the dev stack by withReactOidcContext.test.tsx, which also checks the README shows it.
-import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
+import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react/oidc';
 import { UserManager } from 'oidc-client-ts';
 import type { UserManagerSettings } from 'oidc-client-ts';
 import { AuthProvider, useAuth } from 'react-oidc-context';
