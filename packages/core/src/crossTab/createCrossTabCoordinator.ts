@@ -1,9 +1,6 @@
 import { InvalidParameterError } from '../errors.js';
-import {
-  DEFAULT_REFRESH_JITTER_MS,
-  DEFAULT_REFRESH_WINDOW_MS,
-  planRefresh,
-} from '../session/planRefresh.js';
+import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from '../session/planRefresh.js';
+import { isFresh } from '../session/sessionPolicy.js';
 import type {
   CoordinatorMessage,
   CoordinatorPeer,
@@ -12,12 +9,15 @@ import type {
 import { isSameRecord, type SessionRecord } from '../session/SessionRecord.js';
 import { systemClock, type Clock } from '../time/Clock.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
+import type { CrossTabChannel, CrossTabLocks, CrossTabOptions } from './CrossTabOptions.js';
 import {
   CROSS_TAB_PROTOCOL,
   parseCrossTabMessage,
   toWireRecord,
   type CrossTabMessage,
 } from './crossTabMessage.js';
+
+export type { CrossTabChannel, CrossTabLocks, CrossTabOptions } from './CrossTabOptions.js';
 
 /**
  * How long a tab about to call STS waits for the other tabs to say which credentials they hold,
@@ -26,59 +26,6 @@ import {
  * tabs present (no `locks.query()`), when the asking tab waits for it in full before calling STS.
  */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 500;
-
-/**
- * The part of the Web Locks API (`navigator.locks`) the coordinator uses. Any object of this
- * shape will do, e.g. an in-memory one in tests.
- */
-export interface CrossTabLocks {
-  /** Runs `callback` while holding the lock `name`; rejects if `signal` aborts while waiting. */
-  request<T>(
-    name: string,
-    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal },
-    callback: (lock: unknown) => T,
-  ): Promise<Awaited<T>>;
-  /** Locks held and waited for in this origin; used to count the tabs present. */
-  query?(): Promise<{ held?: readonly { name?: string | undefined }[] | undefined }>;
-}
-
-/** The part of `BroadcastChannel` the coordinator uses. */
-export interface CrossTabChannel {
-  /** Sends `message` (structured-cloned) to the other channels of the same name. */
-  postMessage(message: unknown): void;
-  /** Listens for messages from the other channels of the same name. */
-  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
-  /** Stops listening. */
-  close(): void;
-}
-
-/**
- * What `createFederatedSession({ crossTab })` accepts besides `true`. See
- * {@link createCrossTabCoordinator}.
- */
-export interface CrossTabOptions {
-  /**
-   * Name of the Web Lock and of the BroadcastChannel. Tabs whose sessions use the same name
-   * share credentials, so give each role its own.
-   * @default `fedcreds:<RoleArn>` (`fedcreds:session-token` for GetSessionToken)
-   */
-  name?: string | undefined;
-  /**
-   * The Web Locks implementation; `null` disables coordination.
-   * @default `navigator.locks`, when present
-   */
-  locks?: CrossTabLocks | null | undefined;
-  /**
-   * Opens the channel the tabs talk over; `null` disables coordination.
-   * @default `(name) => new BroadcastChannel(name)`, when `BroadcastChannel` exists
-   */
-  channel?: ((name: string) => CrossTabChannel) | null | undefined;
-  /**
-   * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
-   * @default 500 ({@link DEFAULT_ANSWER_TIMEOUT_MS})
-   */
-  answerTimeoutMs?: number | undefined;
-}
 
 /** Options of {@link createCrossTabCoordinator}. */
 export interface CrossTabCoordinatorOptions extends CrossTabOptions {
@@ -393,13 +340,7 @@ class BroadcastCoordinator implements CrossTabCoordinator {
     const { peer } = attachment;
     if (peer.isFresh) return peer.isFresh(record);
     // A peer that cannot tell: judge with the session defaults.
-    const { refreshAtMs } = planRefresh({
-      issuedAtMs: record.issuedAtMs,
-      expiresAtMs: record.expiresAtMs,
-      refreshWindowMs: DEFAULT_REFRESH_WINDOW_MS,
-      jitterMs: DEFAULT_REFRESH_JITTER_MS,
-    });
-    return this.#clock.now() < refreshAtMs;
+    return isFresh(record, this.#clock.now(), DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS);
   }
 
   /**
