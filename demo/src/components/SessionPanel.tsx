@@ -9,6 +9,8 @@ import { useAction } from './useAction';
 import { useRefreshCount } from './useRefreshCount';
 import { useTimeLeft } from './useTimeLeft';
 
+const ignore = () => undefined;
+
 /** The ID token's `name` claim, when the identity carries the token's profile. */
 function profileName(identity: SessionIdentity | null): string | undefined {
   const name = (identity as { profile?: { name?: unknown } } | null)?.profile?.name;
@@ -130,7 +132,9 @@ export function SessionPanel({ idpSignOut = false }: { idpSignOut?: boolean }) {
           className="button"
           data-testid="refresh-now"
           disabled={action.busy || !signedIn || status === 'idle'}
-          onClick={() => void action.run(async () => void (await state.refresh({ force: true })))}
+          // The outcome shows in the snapshot (its error, or new credentials); the rejection of
+          // refresh() would only say the same thing twice.
+          onClick={() => void action.run(() => state.refresh({ force: true }).then(ignore, ignore))}
         >
           Refresh now
         </button>

@@ -48,8 +48,9 @@ export interface CredentialsStore {
 export function createCredentialsStore(session: FederatedSession): CredentialsStore {
   const actions: AwsCredentialsActions = {
     refresh: (options) => session.refresh(options),
-    signIn: (options) => session.signIn(options),
-    signOut: (options) => session.signOut(options),
+    // The session hands the options to its token source (oidcTokenSource's sign-in and sign-out).
+    signIn: (options) => (session.signIn as (options?: SignInOptions) => Promise<void>)(options),
+    signOut: (options) => (session.signOut as (options?: SignOutOptions) => Promise<void>)(options),
     credentialProvider: session.credentialProvider,
   };
   const serverState: AwsCredentialsState = { ...initialSessionState, ...actions };
