@@ -16,17 +16,18 @@ import {
  * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
  * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), …
  */
-export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> & {
-  /**
-   * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
-   * `automaticSilentRenew: false` unless set, as the session does the renewing).
-   */
-  oidc: UserManager | UserManagerSettings;
-  /** Not with `oidc`: the provider builds the session itself. */
-  session?: never;
-  /** The tree whose hooks read this session. */
-  children?: ReactNode;
-};
+export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> &
+  Pick<AwsCredentialsSessionProps, 'onSignInComplete'> & {
+    /**
+     * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
+     * `automaticSilentRenew: false` unless set, as the session does the renewing).
+     */
+    oidc: UserManager | UserManagerSettings;
+    /** Not with `oidc`: the provider builds the session itself. */
+    session?: never;
+    /** The tree whose hooks read this session. */
+    children?: ReactNode;
+  };
 
 /** Props of {@link AwsCredentialsProvider}: a `session`, or the configuration to build one. */
 export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCredentialsOidcProps;
@@ -65,13 +66,18 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
       'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
     );
   }
-  return <SessionProvider session={session}>{props.children}</SessionProvider>;
+  return (
+    <SessionProvider session={session} onSignInComplete={props.onSignInComplete}>
+      {props.children}
+    </SessionProvider>
+  );
 }
 
 function buildOidcSession({
   oidc,
   children: _children,
   session: _session,
+  onSignInComplete: _onSignInComplete,
   ...options
 }: AwsCredentialsOidcProps): OidcSession {
   // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.
