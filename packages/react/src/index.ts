@@ -15,7 +15,7 @@ export { useAwsCredentials } from './useAwsCredentials.js';
 export type { UseAwsCredentialsOptions } from './useAwsCredentials.js';
 export type { AwsCredentialsState, AwsCredentialsActions } from './credentialsStore.js';
 export { useAwsClient } from './useAwsClient.js';
-export type { AwsClientConstructor, AwsClientConfig } from './useAwsClient.js';
+export type { AwsClientConstructor, AwsClientConfig, DestroyableClient } from './useAwsClient.js';
 export { useCredentialExpiry } from './useCredentialExpiry.js';
 export type { UseCredentialExpiryOptions, CredentialExpiry } from './useCredentialExpiry.js';
 export { RequireAwsCredentials } from './RequireAwsCredentials.js';

@@ -10,7 +10,15 @@ export interface CrossTabLocks {
     callback: (lock: unknown) => T,
   ): Promise<Awaited<T>>;
   /** Locks held and waited for in this origin; used to count the tabs present. */
-  query?(): Promise<{ held?: readonly { name?: string | undefined }[] | undefined }>;
+  query?(): Promise<{
+    /** The locks held now. */
+    held?:
+      | readonly {
+          /** The lock's name. */
+          name?: string | undefined;
+        }[]
+      | undefined;
+  }>;
 }
 
 /** The part of `BroadcastChannel` the coordinator uses. */

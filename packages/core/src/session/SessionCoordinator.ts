@@ -2,8 +2,16 @@ import type { SessionRecord } from './SessionRecord.js';
 
 /** A message between the tabs of one session (see {@link SessionCoordinator}). */
 export type CoordinatorMessage =
-  | { readonly type: 'credentials'; readonly record: SessionRecord }
-  | { readonly type: 'signed-out' };
+  | {
+      /** New credentials of this tab. */
+      readonly type: 'credentials';
+      /** The credentials, as the session keeps them. */
+      readonly record: SessionRecord;
+    }
+  | {
+      /** This tab signed out. */
+      readonly type: 'signed-out';
+    };
 
 /** What a session offers its {@link SessionCoordinator}. */
 export interface CoordinatorPeer {
