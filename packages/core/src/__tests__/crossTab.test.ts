@@ -39,12 +39,14 @@ import {
 
 const { devstack, time } = timedStackForFile();
 let locks = new MemoryLocks();
+let markers = new InMemoryWebStorage();
 let channelName = '';
 let testNumber = 0;
 const started: FederatedSession[] = [];
 
 beforeEach(() => {
   locks = new MemoryLocks();
+  markers = new InMemoryWebStorage();
   // A channel of its own per test: Node delivers BroadcastChannel messages process-wide.
   channelName = `fedcreds:cross-tab-test-${++testNumber}`;
 });
@@ -61,7 +63,7 @@ async function tab(
     credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
     tokenSource: callbackTokenSource(() => mintIdToken(devstack, time)),
     ...((crossTab !== undefined || !rest.coordinator) && {
-      crossTab: { name: channelName, locks, ...crossTab },
+      crossTab: { name: channelName, locks, storage: markers, ...crossTab },
     }),
     ...rest,
   });
@@ -163,14 +165,14 @@ describe('createCrossTabCoordinator', () => {
     const old = keyOf(all[0]!);
     const refreshed = all.map(countRefreshed);
     const before = stsCalls(devstack);
-    const grants = locks.exclusiveGrants.get(channelName) ?? 0;
+    const grants = locks.totalExclusiveGrants;
 
     const results = await Promise.all(all.map((session) => session.refresh({ force: true })));
     await quiet(...all)();
 
     expect(stsCalls(devstack) - before).toBe(1);
     // Each tab took its turn on the lock; two found the first tab's credentials there.
-    expect((locks.exclusiveGrants.get(channelName) ?? 0) - grants).toBe(3);
+    expect(locks.totalExclusiveGrants - grants).toBe(3);
     const key = results[0]!.accessKeyId;
     expect(key).not.toBe(old);
     expect(results.map((identity) => identity.accessKeyId)).toEqual([key, key, key]);

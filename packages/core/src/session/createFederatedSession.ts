@@ -221,12 +221,12 @@ class SessionEngine extends Subscribable implements FederatedSession {
     }
     this.#coordinator =
       options.coordinator ??
-      resolveCrossTab(
-        options.crossTab,
-        `fedcreds:${roleArn ?? 'session-token'}`,
-        this.#clock,
-        this.#timers,
-      );
+      resolveCrossTab(options.crossTab, {
+        credentials,
+        tokenSource,
+        clock: this.#clock,
+        timers: this.#timers,
+      });
     this.#alarm = new Alarm(this.#clock, this.#timers, () => this.#tick());
 
     // Bound, so they can be passed around (`useSyncExternalStore(session.subscribe, …)`);
@@ -356,6 +356,8 @@ class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   async signIn(): Promise<void> {
+    // Ends a group sign-out the tabs still remember (before a redirect leaves the page).
+    this.#coordinator?.publish({ type: 'signed-in' });
     if (this.#master) await this.#master.signIn();
     else await this.#tokenSource?.signIn?.();
     // After a popup or a custom sign-in the token source has a user now; fetch at once.
@@ -440,7 +442,8 @@ class SessionEngine extends Subscribable implements FederatedSession {
 
   /** One refresh through the coordinator, if any. */
   #obtain(signal: AbortSignal): Promise<SessionRecord> {
-    const fetch = () => this.#fetchFromSts(signal);
+    // The coordinator passes a signal of its own: it also aborts when another tab takes over.
+    const fetch = (coordinated: AbortSignal = signal) => this.#fetchFromSts(coordinated);
     return this.#coordinator ? this.#coordinator.runRefresh(fetch, signal) : fetch();
   }
 
