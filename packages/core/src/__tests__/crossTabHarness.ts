@@ -107,6 +107,11 @@ export class MemoryLocks implements CrossTabLocks {
     return Promise.resolve({ held: [...this.#held].map(({ name, mode }) => ({ name, mode })) });
   }
 
+  /** Requests waiting for a lock. */
+  get queued(): number {
+    return [...this.#queues.values()].reduce((sum, queue) => sum + queue.length, 0);
+  }
+
   /** Whether an exclusive lock is held or any request waits: some tab is refreshing. */
   get busy(): boolean {
     return (

@@ -59,8 +59,12 @@ export class CrossTabGroup {
   readonly presenceName: string;
   /** The newest record seen or sent, and the term it came under. */
   latest: { record: SessionRecord; term: number } | null = null;
-  /** The highest leadership term heard of. */
+  /** The highest leadership term heard of or taken: a new term is later. */
   maxTerm = 0;
+  /** Terms below this belong to leaders another tab took the lock from: ignored. */
+  fencedBelow = 0;
+  /** The term under which this tab's IdP user was last renewed (by it, or by who handed it). */
+  userTerm = 0;
   /** Whether this tab is refreshing for the group now (it ignores hand-offs meanwhile). */
   leading = false;
 
@@ -127,8 +131,15 @@ export class CrossTabGroup {
     this.post({ type: 'credentials', term, record: toWireRecord(record) });
   }
 
-  /** Sends this tab's IdP user to the group, for whichever tab leads next. */
+  /** Tells the group this tab took the lock from a leader that stopped answering. */
+  fence(term: number): void {
+    this.fencedBelow = Math.max(this.fencedBelow, term);
+    this.post({ type: 'took-over', term });
+  }
+
+  /** Sends this tab's IdP user, renewed under `term`, to whichever tab leads next. */
   async handOff(term: number): Promise<void> {
+    this.userTerm = Math.max(this.userTerm, term);
     const user = await this.#exportUser();
     if (user != null && this.#open) this.post({ type: 'user', term, user });
   }
@@ -186,7 +197,9 @@ export class CrossTabGroup {
       const ask: Ask = {
         id,
         offer: (from, record, term, user) => {
-          if (user != null && term >= (best?.term ?? this.maxTerm)) best = { term, user };
+          if (user != null && term > (best?.term ?? this.userTerm) && term >= this.fencedBelow) {
+            best = { term, user };
+          }
           if (record && this.#member.improves(had, record)) {
             this.#remember(record, term);
             finish(record);
@@ -203,7 +216,7 @@ export class CrossTabGroup {
       this.post({ type: 'request', id });
     });
     const handed = best as { term: number; user: unknown } | null;
-    if (!adopted && handed && !signal.aborted) await this.#importUser(handed.user);
+    if (!adopted && handed && !signal.aborted) await this.#importUser(handed.user, handed.term);
     return adopted;
   }
 
@@ -217,8 +230,8 @@ export class CrossTabGroup {
       case 'credentials': {
         const { record, term } = message;
         // A deposed leader that woke up, or another identity's keys: not for this tab.
-        if (term < this.maxTerm || !this.#usable(record)) return;
-        this.maxTerm = term;
+        if (term < this.fencedBelow || !this.#usable(record)) return;
+        this.maxTerm = Math.max(this.maxTerm, term);
         this.#remember(record, term);
         for (const ask of [...this.#asks]) ask.offer(null, record, term, undefined);
         for (const listener of [...this.#news]) listener(record);
@@ -226,7 +239,13 @@ export class CrossTabGroup {
         return;
       }
       case 'user':
-        if (message.term >= this.maxTerm && !this.leading) void this.#importUser(message.user);
+        if (message.term >= this.fencedBelow && message.term >= this.userTerm && !this.leading) {
+          void this.#importUser(message.user, message.term);
+        }
+        return;
+      case 'took-over':
+        this.fencedBelow = Math.max(this.fencedBelow, message.term);
+        this.maxTerm = Math.max(this.maxTerm, message.term);
         return;
       case 'signed-out':
         if (message.atMs > member.signedOutAtMs) {
@@ -255,7 +274,7 @@ export class CrossTabGroup {
     this.post({
       type: 'answer',
       id,
-      term: this.maxTerm,
+      term: this.userTerm,
       record: alive ? toWireRecord(record) : null,
       ...(user != null && { user }),
     });
@@ -285,9 +304,10 @@ export class CrossTabGroup {
     }
   }
 
-  async #importUser(user: unknown): Promise<void> {
+  async #importUser(user: unknown, term: number): Promise<void> {
     try {
       await this.#member.tokenSource?.importHandoff?.(user);
+      this.userTerm = Math.max(this.userTerm, term);
     } catch {
       // Malformed, or another user's: the source refused it and kept its own.
     }

@@ -224,6 +224,9 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     if (!transport || !this.#peer) return refresh(signal);
     // Who the user is now: a changed user moves the tab to that user's group.
     const generation = this.#generation;
+    // What the tab held when the refresh fell due: credentials adopted while it looks for its
+    // group count as news.
+    const had = this.peer.current();
     const group = await raceSignal(this.#join(generation, null), signal);
     if (!group) {
       const record = await refresh(signal);
@@ -235,7 +238,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       group,
       locks: transport.locks,
       member: this,
-      had: this.peer.current(),
+      had,
       lockTimeoutMs: this.#lockTimeoutMs,
       refresh,
       signal,

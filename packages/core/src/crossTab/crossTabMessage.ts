@@ -25,14 +25,15 @@ const MAX_ID_LENGTH = 128;
  * - `credentials` — the leader obtained new credentials from STS, under leadership `term`;
  * - `user` — the leader's IdP user after a renewal (refresh token included), for whichever tab
  *   leads next; never stored, never logged;
+ * - `took-over` — a tab took the lock from a leader that stopped answering, under `term`;
  * - `signed-out` — a tab signed the group out at `atMs`;
  * - `request` — a tab about to refresh asks whether another holds fresher credentials;
- * - `answer` — a reply to a `request`: the record the tab holds (or `null`), the highest term it
- *   knows, and its IdP user when it has one to hand over.
+ * - `answer` — a reply to a `request`: the record the tab holds (or `null`), and its IdP user
+ *   when it has one to hand over, with the term that user was renewed under.
  *
  * A term is the local time at which a tab took the refresh lock (every tab of a browser reads the
- * same clock): a leader deposed by a steal carries an older term than its successor, so what it
- * says after waking up is ignored.
+ * same clock). A tab that takes the lock from a stuck leader says `took-over`: from then on the
+ * group ignores what carries an older term, so the deposed leader, waking up, changes nothing.
  */
 export type CrossTabMessage = {
   readonly protocol: typeof CROSS_TAB_PROTOCOL;
@@ -41,6 +42,7 @@ export type CrossTabMessage = {
 } & (
   | { readonly type: 'credentials'; readonly term: number; readonly record: SessionRecord }
   | { readonly type: 'user'; readonly term: number; readonly user: unknown }
+  | { readonly type: 'took-over'; readonly term: number }
   | { readonly type: 'signed-out'; readonly atMs: number }
   | { readonly type: 'request'; readonly id: string }
   | {
@@ -93,6 +95,8 @@ export function parseCrossTabMessage(data: unknown, nowMs: number): CrossTabMess
       return term !== null && m['user'] != null
         ? { ...base, type: 'user', term, user: m['user'] }
         : null;
+    case 'took-over':
+      return term === null ? null : { ...base, type: 'took-over', term };
     case 'signed-out':
       return isPastTime(m['atMs'], nowMs)
         ? { ...base, type: 'signed-out', atMs: m['atMs'] as number }

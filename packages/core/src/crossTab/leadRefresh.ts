@@ -58,13 +58,13 @@ export async function leadRefresh(input: LeadRefreshInput): Promise<SessionRecor
   };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
-  const lead = (deposed: AbortSignal) => asLeader(input, deposed);
+  const lead = (stolen: boolean) => (deposed: AbortSignal) => asLeader(input, deposed, stolen);
   try {
     return await hold(
       locks,
       group.lockName,
       { mode: 'exclusive', signal: wait.signal },
-      lead,
+      lead(false),
       () => {
         granted = true;
         cleanUp();
@@ -77,7 +77,7 @@ export async function leadRefresh(input: LeadRefreshInput): Promise<SessionRecor
     if (granted) throw error;
     if (news) return news;
     if (wait.signal.reason !== STEAL) throw error;
-    return hold(locks, group.lockName, { mode: 'exclusive', steal: true }, lead, noop);
+    return hold(locks, group.lockName, { mode: 'exclusive', steal: true }, lead(true), noop);
   }
 }
 
@@ -108,10 +108,16 @@ async function hold(
   }
 }
 
-async function asLeader(input: LeadRefreshInput, deposed: AbortSignal): Promise<SessionRecord> {
+async function asLeader(
+  input: LeadRefreshInput,
+  deposed: AbortSignal,
+  stolen: boolean,
+): Promise<SessionRecord> {
   const { group, had, signal } = input;
   group.leading = true;
   const term = group.takeTerm();
+  // What the leader this tab took over from says from now on is ignored.
+  if (stolen) group.fence(term);
   try {
     const adopted = group.adoptable(had) ?? (await group.ask(had, signal));
     if (adopted) return adopted;
@@ -129,9 +135,9 @@ async function asLeader(input: LeadRefreshInput, deposed: AbortSignal): Promise<
     } finally {
       both.dispose();
       // After every attempt, failed ones too: the IdP may have rotated the refresh token.
-      if (!deposed.aborted && term >= group.maxTerm) group.handOff(term).catch(noop);
+      if (!deposed.aborted && term >= group.fencedBelow) group.handOff(term).catch(noop);
     }
-    if (deposed.aborted || term < group.maxTerm) {
+    if (deposed.aborted || term < group.fencedBelow) {
       // Deposed while refreshing: the successor's credentials, if they came, win.
       return group.adoptable(had) ?? record;
     }
