@@ -21,7 +21,6 @@ import {
   RotatingIdp,
   userTokenSource,
   type IdpUser,
-  type UserTokenSource,
 } from './crossTabHarness.js';
 import {
   HOUR_MS,
