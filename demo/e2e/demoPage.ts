@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { expect } from 'vitest';
 
 /** How long the UI may take to show what a step should produce. */
 export const UI_TIMEOUT_MS = 15_000;
@@ -7,6 +8,9 @@ export const UI_TIMEOUT_MS = 15_000;
 export const ALICE = { username: 'alice', password: 'alice-password' };
 
 const byTestId = (testId: string) => `[data-testid="${testId}"]`;
+
+/** `text` as a RegExp source that matches it literally. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Text of an element, waiting for it to appear. */
 export async function textOf(page: Page, testId: string): Promise<string> {
@@ -25,7 +29,7 @@ export async function waitForText(
 ): Promise<string> {
   const pattern =
     typeof expected === 'string'
-      ? { source: `^${expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, flags: '' }
+      ? { source: `^${escape(expected)}$`, flags: '' }
       : { source: expected.source, flags: expected.flags };
   try {
     const handle = await page.waitForFunction(
@@ -95,26 +99,73 @@ export async function submitLogin(
   await page.locator('button[type=submit]').click();
 }
 
-/** Puts a text object, lists the bucket and reads the object back, through the S3 panel. */
-export async function s3RoundTrip(page: Page, key: string, body: string): Promise<void> {
-  await fill(page, 's3-key', key);
-  await fill(page, 's3-body', body);
-  await click(page, 's3-put');
-  await waitForText(page, 's3-put-result', `Stored ${key}`);
-  await click(page, 's3-list');
-  await page
-    .locator(`${byTestId('s3-objects')} li`, { hasText: key })
-    .waitFor({ timeout: UI_TIMEOUT_MS });
-  await click(page, 's3-get');
-  await waitForText(page, 's3-object-body', body);
+/** Signs in through the OpenID Connect redirect as `user`, back on the demo with credentials. */
+export async function signInWithOidc(
+  page: Page,
+  origin: string,
+  oidcUrl: string,
+  user: { username: string; password: string } = ALICE,
+): Promise<void> {
+  await click(page, 'sign-in-oidc');
+  await page.waitForURL((url) => url.href.startsWith(oidcUrl));
+  await submitLogin(page, user);
+  await page.waitForURL((url) => url.origin === origin);
+  await waitForText(page, 'status', 'ready');
 }
 
-/** Puts an item and gets it back, through the DynamoDB panel. */
-export async function dynamoRoundTrip(page: Page, pk: string, message: string): Promise<void> {
-  await fill(page, 'ddb-pk', pk);
-  await fill(page, 'ddb-message', message);
+/** Uploads a text file through the Files card's file picker; waits until the list shows it. */
+export async function uploadFile(page: Page, name: string, body: string): Promise<void> {
+  await page
+    .locator(byTestId('s3-file'))
+    .setInputFiles(
+      { name, mimeType: 'text/plain', buffer: Buffer.from(body) },
+      { timeout: UI_TIMEOUT_MS },
+    );
+  await waitForText(page, 's3-put-result', `Uploaded ${name}`);
+  await fileRow(page, name).waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** The Files card's row of `name`. */
+export const fileRow = (page: Page, name: string) =>
+  page.locator(byTestId('s3-object')).filter({
+    has: page.locator(byTestId('s3-object-name'), { hasText: new RegExp(`^${escape(name)}$`) }),
+  });
+
+/** Downloads `name` with its row's button and returns the file's content. */
+export async function downloadFile(page: Page, name: string): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download', { timeout: UI_TIMEOUT_MS }),
+    fileRow(page, name).locator(byTestId('s3-download')).click({ timeout: UI_TIMEOUT_MS }),
+  ]);
+  expect(download.suggestedFilename()).toBe(name);
+  const stream = await download.createReadStream();
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Uploads a file, downloads it back and checks its content, through the Files card. */
+export async function s3RoundTrip(page: Page, name: string, body: string): Promise<void> {
+  await uploadFile(page, name, body);
+  expect(await downloadFile(page, name)).toBe(body);
+}
+
+/** The Notes card's row of a note. */
+export const noteRow = (page: Page, text: string) =>
+  page.locator(byTestId('ddb-item')).filter({
+    has: page.locator(byTestId('ddb-item-text'), { hasText: new RegExp(`^${escape(text)}$`) }),
+  });
+
+/** Adds a note through the Notes card and waits until the Query-backed list shows it. */
+export async function addNote(page: Page, text: string): Promise<void> {
+  await fill(page, 'ddb-note', text);
   await click(page, 'ddb-put');
-  await waitForText(page, 'ddb-put-result', `Stored ${pk}`);
-  await click(page, 'ddb-get');
-  await waitForText(page, 'ddb-item', `${pk}: ${message}`);
+  await noteRow(page, text).waitFor({ timeout: UI_TIMEOUT_MS });
+}
+
+/** Adds a note and deletes it again, through the Notes card. */
+export async function dynamoRoundTrip(page: Page, text: string): Promise<void> {
+  await addNote(page, text);
+  await noteRow(page, text).locator(byTestId('ddb-delete')).click({ timeout: UI_TIMEOUT_MS });
+  await noteRow(page, text).waitFor({ state: 'detached', timeout: UI_TIMEOUT_MS });
 }

@@ -38,7 +38,7 @@ describe('OpenID Connect sign-in', () => {
     expect(accessKeyId).toMatch(/^ASIA[A-Z0-9]{16}$/);
     expect(await textOf(page, 'identity')).toContain('fedcreds-demo-web');
     expect(await textOf(page, 'sign-in-method')).toContain('OpenID Connect');
-    expect(await textOf(page, 'expires-in')).toMatch(/^\d+ s$/);
+    expect(await textOf(page, 'expires-in')).toMatch(/^\d+ (h \d\d min|min \d\d s)$/);
     // The access key id is shown; the secret key and session token never reach the page.
     const issued = demo.devstack.store.lookup(accessKeyId);
     const html = await page.content();
@@ -50,14 +50,14 @@ describe('OpenID Connect sign-in', () => {
     );
     expect(stored).not.toContain(issued?.secretAccessKey);
 
-    await s3RoundTrip(page, 'oidc/hello.txt', 'Hello from alice over OIDC');
-    await dynamoRoundTrip(page, 'oidc-greeting', 'Hello from alice over OIDC');
+    await s3RoundTrip(page, 'oidc-hello.txt', 'Hello from alice over OIDC');
+    await dynamoRoundTrip(page, 'Hello from alice over OIDC');
     // One sign-in, one credential lifetime, however many clients and calls: one STS call.
     expect(webIdentityCalls()).toBe(1);
 
     await page.reload();
     await waitForText(page, 'status', 'ready');
-    await s3RoundTrip(page, 'oidc/after-reload.txt', 'Still signed in');
+    await s3RoundTrip(page, 'oidc-after-reload.txt', 'Still signed in');
     // A reload starts from the stored ID token: credentials live in memory only, so one new call.
     expect(webIdentityCalls()).toBe(2);
 
@@ -66,7 +66,7 @@ describe('OpenID Connect sign-in', () => {
     await waitForText(page, 'refresh-count', '1');
     expect(await textOf(page, 'access-key-id')).not.toBe(keyBefore);
     expect(webIdentityCalls()).toBe(3);
-    await s3RoundTrip(page, 'oidc/after-refresh.txt', 'Fresh keys');
+    await s3RoundTrip(page, 'oidc-after-refresh.txt', 'Fresh keys');
 
     await click(page, 'sign-out');
     await waitForText(page, 'status', 'signed-out');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ALICE, click, fill, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
+import { ALICE, click, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
 import { demoForSuite } from './demoForSuite.js';
 
 describe('SAML sign-in', () => {
@@ -30,26 +30,37 @@ describe('SAML sign-in', () => {
     await waitForText(page, 'status', 'ready');
     expect(await textOf(page, 'identity')).toContain('fedcreds-demo-saml');
     expect(await textOf(page, 'sign-in-method')).toContain('fedcreds-demo-saml');
-    await s3RoundTrip(page, 'saml/hello.txt', 'Hello from alice over SAML');
+    await s3RoundTrip(page, 'saml-hello.txt', 'Hello from alice over SAML');
     expect(demo.devstack.stats().sts.byAction.AssumeRoleWithSAML).toBe(1);
 
-    // The read-only role may use the bucket but not the table.
+    // A reload keeps the SAML session: the credentials persisted in sessionStorage (the session's
+    // opt-in) come back without the assertion — which is never stored — and without an STS call.
+    await page.reload();
+    await waitForText(page, 'status', 'ready');
+    expect(await textOf(page, 'sign-in-method')).toContain('fedcreds-demo-saml');
+    await s3RoundTrip(page, 'saml-after-reload.txt', 'Still here after a reload');
+    expect(demo.devstack.stats().sts.byAction.AssumeRoleWithSAML).toBe(1);
+
+    // The read-only role may use the bucket but not the notes table; the refusal reads as a sentence.
     await click(page, 'sign-out');
     await page.locator('[data-testid="sign-in-saml"]').waitFor();
-    await signInWithSaml(page);
-    await click(page, 'saml-role-fedcreds-demo-saml-readonly');
-    await waitForText(page, 'status', 'ready');
-    expect(await textOf(page, 'identity')).toContain('fedcreds-demo-saml-readonly');
-    await s3RoundTrip(page, 'saml/readonly.txt', 'The bucket is allowed');
-
     // Chromium logs the refused request itself as a console error; that one is expected.
     const allowDenied = log.allow({
       text: /Failed to load resource: the server responded with a status of 4\d\d/,
       urlPrefix: demo.devstack.urls.dynamodb,
     });
-    await fill(page, 'ddb-pk', 'saml-readonly');
-    await click(page, 'ddb-put');
-    await waitForText(page, 'ddb-error-code', /AccessDenied/);
+    await signInWithSaml(page);
+    await click(page, 'saml-role-fedcreds-demo-saml-readonly');
+    await waitForText(page, 'status', 'ready');
+    expect(await textOf(page, 'identity')).toContain('fedcreds-demo-saml-readonly');
+    await s3RoundTrip(page, 'saml-readonly.txt', 'The bucket is allowed');
+    await waitForText(page, 'ddb-error-sentence', 'You are not allowed to do that.');
+    expect(await textOf(page, 'ddb-error-detail')).toMatch(/^AccessDenied/);
     allowDenied();
+
+    // Signed out, a reload stays signed out: nothing of the SAML session is left.
+    await click(page, 'sign-out');
+    await page.reload();
+    await waitForText(page, 'status', 'signed-out');
   });
 });

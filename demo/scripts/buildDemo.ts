@@ -13,7 +13,10 @@ export type DemoEnv = Partial<
     | 'VITE_S3_ENDPOINT'
     | 'VITE_DYNAMODB_ENDPOINT'
     | 'VITE_BUCKET'
-    | 'VITE_TABLE'
+    | 'VITE_NOTES_TABLE'
+    | 'VITE_NOTES_PARTITION_KEY'
+    | 'VITE_NOTES_SORT_KEY'
+    | 'VITE_CHAINED_ROLE_ARN'
     | 'VITE_REFRESH_WINDOW_MS'
     | 'VITE_REFRESH_JITTER_MS',
     string

@@ -1,50 +1,79 @@
 import { samlRoleName, type FederatedSession, type SamlRole } from '@fedcreds/core';
-import { AwsCredentialsProvider } from '@fedcreds/react';
-import { useState } from 'react';
-import { userManager } from './auth/userManager';
+import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
+import { useCallback, useState } from 'react';
 import { createSamlSession } from './auth/createSamlSession';
+import { savedSamlRole } from './auth/savedSamlRole';
 import type { SignInMethod } from './auth/signInMethod';
-import { config, refreshTiming, stsClientConfig } from './config';
+import { userManager } from './auth/userManager';
 import { Dashboard } from './components/Dashboard';
+import { TopBar } from './components/Header';
 import { SamlRoleChooser } from './components/SamlRoleChooser';
+import type { OidcSignInRequest } from './components/SignInPanel';
+import { config, refreshTiming, stsClientConfig } from './config';
+import { createTimeline } from './timeline/createTimeline';
+import { TimelineContext } from './timeline/TimelineContext';
 
 const OIDC: SignInMethod = { kind: 'oidc', label: 'OpenID Connect' };
 
+const samlMethod = (role: SamlRole): SignInMethod => ({
+  kind: 'saml',
+  label: `SAML · ${samlRoleName(role)}`,
+});
+
+interface SamlState {
+  session: FederatedSession;
+  method: SignInMethod;
+}
+
+/** A SAML session this tab had before a reload, rebuilt around its persisted credentials. */
+function restoreSaml(): SamlState | null {
+  const role = savedSamlRole.load();
+  return role === undefined
+    ? null
+    : { session: createSamlSession(undefined, role), method: samlMethod(role) };
+}
+
 /**
  * One session at a time: OpenID Connect by default (the provider completes the redirect sign-in
- * and resumes a stored one), or — once the user picked a role from a SAML response — a SAML
- * session. Signing out of SAML comes back to the OpenID Connect side, signed out.
+ * and resumes a stored one), or — once the user picked a role from a SAML response, or on a
+ * reload after that — a SAML session. Signing out of SAML comes back to the OpenID Connect side.
  */
 export function App({ samlResponse }: { samlResponse: string | undefined }) {
+  const [timeline] = useState(createTimeline);
   const [pendingSamlResponse, setPendingSamlResponse] = useState(samlResponse);
-  const [saml, setSaml] = useState<{ session: FederatedSession; method: SignInMethod } | null>(
-    null,
+  const [saml, setSaml] = useState<SamlState | null>(() =>
+    samlResponse === undefined ? restoreSaml() : null,
   );
 
   const pickRole = (role: SamlRole) => {
     if (pendingSamlResponse === undefined) return;
-    setSaml({
-      session: createSamlSession(pendingSamlResponse, role),
-      method: { kind: 'saml', label: `SAML · ${samlRoleName(role)}` },
-    });
+    savedSamlRole.save(role);
+    setSaml({ session: createSamlSession(pendingSamlResponse, role), method: samlMethod(role) });
     setPendingSamlResponse(undefined);
   };
+  const leaveSaml = useCallback(() => {
+    savedSamlRole.clear();
+    setSaml(null);
+  }, []);
 
+  let content;
   if (saml !== null) {
-    return (
+    content = (
       // Keys: each provider builds or adopts its session once; switching kinds needs a new one.
       <AwsCredentialsProvider key="saml" session={saml.session}>
-        <Dashboard method={saml.method} onSignedOut={() => setSaml(null)} />
+        <Dashboard
+          method={saml.method}
+          // From a SAML session, "OpenID Connect" starts that sign-in instead of renewing SAML.
+          onOidcSignIn={() => userManager.signinRedirect()}
+          onSignedOut={leaveSaml}
+        />
       </AwsCredentialsProvider>
     );
-  }
-  if (pendingSamlResponse !== undefined) {
-    return (
+  } else if (pendingSamlResponse !== undefined) {
+    content = (
       <>
-        <header className="header">
-          <h1>fedcreds demo</h1>
-        </header>
-        <main>
+        <TopBar />
+        <main className="page page-single">
           <SamlRoleChooser
             samlResponse={pendingSamlResponse}
             onSelect={pickRole}
@@ -53,17 +82,31 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
         </main>
       </>
     );
+  } else {
+    content = (
+      <AwsCredentialsProvider
+        key="oidc"
+        oidc={userManager}
+        roleArn={config.roleArn}
+        region={config.region}
+        clientConfig={stsClientConfig}
+        {...refreshTiming}
+      >
+        <OidcDashboard />
+      </AwsCredentialsProvider>
+    );
   }
-  return (
-    <AwsCredentialsProvider
-      key="oidc"
-      oidc={userManager}
-      roleArn={config.roleArn}
-      region={config.region}
-      clientConfig={stsClientConfig}
-      {...refreshTiming}
-    >
-      <Dashboard method={OIDC} />
-    </AwsCredentialsProvider>
+  return <TimelineContext.Provider value={timeline}>{content}</TimelineContext.Provider>;
+}
+
+/** The dashboard of the OpenID Connect session, whose sign-in goes through the session itself. */
+function OidcDashboard() {
+  const signIn = useAwsCredentials((state) => state.signIn);
+  const onOidcSignIn = useCallback(
+    async (_request: OidcSignInRequest) => {
+      await signIn();
+    },
+    [signIn],
   );
+  return <Dashboard method={OIDC} onOidcSignIn={onOidcSignIn} />;
 }

@@ -15,7 +15,10 @@ export interface DemoConfig {
   s3Endpoint: string | undefined;
   dynamodbEndpoint: string | undefined;
   bucket: string;
-  table: string;
+  /** The per-user notes table: one partition per user (their subject), one item per note. */
+  notesTable: { name: string; partitionKey: string; sortKey: string };
+  /** A narrower role the signed-in role may chain into with AssumeRole. */
+  chainedRoleArn: string;
   /** How long before expiry credentials are renewed; `undefined` = the library's default. */
   refreshWindowMs: number | undefined;
   /** Random extra lead on top of `refreshWindowMs`; `undefined` = the library's default. */
@@ -41,7 +44,13 @@ export const config: DemoConfig = {
   s3Endpoint: endpoint(env.VITE_S3_ENDPOINT, 'http://127.0.0.1:9040'),
   dynamodbEndpoint: endpoint(env.VITE_DYNAMODB_ENDPOINT, 'http://127.0.0.1:9040'),
   bucket: env.VITE_BUCKET || 'fedcreds-demo',
-  table: env.VITE_TABLE || 'fedcreds-demo',
+  notesTable: {
+    name: env.VITE_NOTES_TABLE || 'fedcreds-demo-notes',
+    partitionKey: env.VITE_NOTES_PARTITION_KEY || 'userId',
+    sortKey: env.VITE_NOTES_SORT_KEY || 'noteId',
+  },
+  chainedRoleArn:
+    env.VITE_CHAINED_ROLE_ARN || 'arn:aws:iam::123456789012:role/fedcreds-demo-chained',
   refreshWindowMs: milliseconds(env.VITE_REFRESH_WINDOW_MS),
   refreshJitterMs: milliseconds(env.VITE_REFRESH_JITTER_MS),
 };

@@ -10,7 +10,10 @@ interface ImportMetaEnv {
   readonly VITE_S3_ENDPOINT?: string;
   readonly VITE_DYNAMODB_ENDPOINT?: string;
   readonly VITE_BUCKET?: string;
-  readonly VITE_TABLE?: string;
+  readonly VITE_NOTES_TABLE?: string;
+  readonly VITE_NOTES_PARTITION_KEY?: string;
+  readonly VITE_NOTES_SORT_KEY?: string;
+  readonly VITE_CHAINED_ROLE_ARN?: string;
   readonly VITE_REFRESH_WINDOW_MS?: string;
   readonly VITE_REFRESH_JITTER_MS?: string;
 }

@@ -1,57 +1,81 @@
-import { RequireAwsCredentials, useAwsCredentials } from '@fedcreds/react';
-import { useEffect } from 'react';
+import { RequireAwsCredentials, useAwsCredentials, useFederatedSession } from '@fedcreds/react';
+import { useEffect, type ReactNode } from 'react';
 import type { SignInMethod } from '../auth/signInMethod';
-import { userManager } from '../auth/userManager';
-import { CredentialsPanel } from './CredentialsPanel';
-import { DynamoPanel } from './DynamoPanel';
+import { useTimeline } from '../timeline/TimelineContext';
+import { ChainedRolePanel } from './ChainedRolePanel';
+import { ErrorNotice } from './ErrorNotice';
 import { Header } from './Header';
-import { S3Panel } from './S3Panel';
 import { needsSignIn } from './needsSignIn';
-import { SignInPanel } from './SignInPanel';
+import { NotesPanel } from './NotesPanel';
+import { S3Panel } from './S3Panel';
+import { SessionPanel } from './SessionPanel';
+import { SignInPanel, type OidcSignInRequest } from './SignInPanel';
+import { TimelinePanel } from './TimelinePanel';
+
+/** A card standing in for the AWS panels until credentials arrive. */
+function Waiting({ children }: { children: ReactNode }) {
+  return (
+    <section className="card" data-testid="waiting" aria-live="polite">
+      <p className="lead">{children}</p>
+    </section>
+  );
+}
 
 /**
- * The page under a session: sign-in choices while signed out, the credentials, and the S3 and
- * DynamoDB panels once there are credentials to call them with.
+ * The page under a session: the session and its timeline on one side; sign-in, or the files,
+ * notes and role chaining once there are credentials to call AWS with.
  */
 export function Dashboard({
   method,
+  onOidcSignIn,
   onSignedOut,
 }: {
   method: SignInMethod;
+  onOidcSignIn: (request: OidcSignInRequest) => Promise<void>;
   onSignedOut?: () => void;
 }) {
-  const { status, signIn, error } = useAwsCredentials();
+  const session = useFederatedSession();
+  const timeline = useTimeline();
+  const { status, error } = useAwsCredentials();
+  const signInNeeded = needsSignIn(status);
   const signedOut = status === 'signed-out';
 
+  // Before the provider's own effect starts the session (children's effects run first), so the
+  // timeline sees the first credentials arrive.
+  useEffect(() => timeline.track(session), [session, timeline]);
   useEffect(() => {
     if (signedOut) onSignedOut?.();
   }, [signedOut, onSignedOut]);
 
-  // Under a SAML session (needing a new SAML sign-in) the OpenID Connect button starts an OIDC one.
-  const oidcSignIn = () => void (method.kind === 'oidc' ? signIn() : userManager.signinRedirect());
-
   return (
     <>
       <Header method={method} />
-      <main>
-        {needsSignIn(status) && (
-          <SignInPanel
-            onOidcSignIn={oidcSignIn}
-            reason={status === 'reauth-required' ? error?.message : undefined}
-          />
-        )}
-        <CredentialsPanel />
-        <RequireAwsCredentials
-          fallback={
-            <p className="muted" data-testid="waiting">
-              Waiting for credentials…
-            </p>
-          }
-          errorFallback={null}
-        >
-          <S3Panel />
-          <DynamoPanel />
-        </RequireAwsCredentials>
+      <main className={`page${signInNeeded ? ' page-signed-out' : ''}`}>
+        <div className="column column-side">
+          <SessionPanel />
+          <TimelinePanel />
+        </div>
+        <div className="column column-main">
+          {signInNeeded ? (
+            <SignInPanel
+              onOidcSignIn={(request) => void onOidcSignIn(request)}
+              reason={status === 'reauth-required' ? error : undefined}
+            />
+          ) : (
+            <RequireAwsCredentials
+              fallback={<Waiting>Getting your AWS credentials…</Waiting>}
+              errorFallback={(failure) => (
+                <section className="card">
+                  <ErrorNotice error={failure} testId="gate-error" />
+                </section>
+              )}
+            >
+              <S3Panel />
+              <NotesPanel />
+              <ChainedRolePanel />
+            </RequireAwsCredentials>
+          )}
+        </div>
       </main>
     </>
   );

@@ -2,27 +2,44 @@ import type { SessionStatus } from '@fedcreds/core';
 import { useAwsCredentials } from '@fedcreds/react';
 import type { SignInMethod } from '../auth/signInMethod';
 import { needsSignIn } from './needsSignIn';
+import { STATUS_LABELS, statusTone } from './StatusPill';
 
 const selectStatus = (state: { status: SessionStatus }) => state.status;
 
-const LABELS: Partial<Record<SessionStatus, string>> = {
-  idle: 'starting',
-  'signed-out': 'not signed in',
-  'reauth-required': 'sign in again',
-};
-
-/** Title bar with the sign-in status and how the user signed in. */
-export function Header({ method }: { method: SignInMethod }) {
+/** The top bar: the product, how the user signed in, and the session's state in a word. */
+export function Header({ method }: { method: SignInMethod | undefined }) {
   const status = useAwsCredentials(selectStatus);
+  return <TopBar status={status} method={needsSignIn(status) ? undefined : method} />;
+}
+
+/** The top bar outside any session (the SAML role picker). */
+export function TopBar({
+  status,
+  method,
+}: {
+  status?: SessionStatus | undefined;
+  method?: SignInMethod | undefined;
+}) {
   return (
-    <header className="header">
-      <h1>fedcreds demo</h1>
-      <p className={`badge badge-${status}`} data-testid="header-status">
-        {LABELS[status] ?? status}
-        {!needsSignIn(status) && status !== 'idle' && (
-          <span data-testid="sign-in-method"> · {method.label}</span>
-        )}
+    <header className="topbar">
+      <p className="brand">
+        <span className="brand-mark" aria-hidden="true">
+          fc
+        </span>
+        fedcreds <span className="brand-sub">AWS from the browser</span>
       </p>
+      {status !== undefined && (
+        <div className="topbar-status">
+          {method !== undefined && status !== 'idle' && (
+            <span className="method" data-testid="sign-in-method">
+              {method.label}
+            </span>
+          )}
+          <span className={`pill ${statusTone(status)}`} data-testid="header-status">
+            {STATUS_LABELS[status]}
+          </span>
+        </div>
+      )}
     </header>
   );
 }

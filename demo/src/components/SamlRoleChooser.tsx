@@ -12,20 +12,31 @@ export function SamlRoleChooser({
   onCancel: () => void;
 }) {
   return (
-    <section className="panel" data-testid="saml-role-picker">
-      <h2>Choose a role</h2>
-      <p>Your SAML sign-in offers these AWS roles.</p>
-      <div className="roles" data-testid="saml-roles">
+    <section className="card" aria-labelledby="roles-title" data-testid="saml-role-picker">
+      <div className="card-header">
+        <h2 id="roles-title">Choose a role</h2>
+      </div>
+      <p className="lead">Your SAML sign-in offers these AWS roles. Pick the one to work as.</p>
+      <div className="role-list" data-testid="saml-roles">
         <SamlRolePicker
           assertion={samlResponse}
           onSelect={onSelect}
           renderRole={(role) => (
             <span data-testid={`saml-role-${samlRoleName(role)}`}>{samlRoleName(role)}</span>
           )}
-          empty={<p data-testid="saml-no-roles">The SAML response offers no role.</p>}
+          empty={
+            <p className="empty" data-testid="saml-no-roles">
+              Your SAML sign-in offers no AWS role.
+            </p>
+          }
         />
       </div>
-      <button data-testid="saml-cancel" onClick={onCancel}>
+      <button
+        type="button"
+        className="button button-secondary"
+        data-testid="saml-cancel"
+        onClick={onCancel}
+      >
         Cancel
       </button>
     </section>

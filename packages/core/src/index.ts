@@ -124,6 +124,7 @@ export { callbackTokenSource } from './tokenSources/callbackTokenSource.js';
 export type { CallbackTokenSourceHooks } from './tokenSources/callbackTokenSource.js';
 export type {
   GetTokenOptions,
+  SignInOptions,
   SignOutOptions,
   TokenSource,
   TokenSourceUser,

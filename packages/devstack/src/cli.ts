@@ -177,7 +177,7 @@ function describeDevstack(devstack: Devstack): string {
   }
   lines.push('', `Buckets: ${config.gateway.buckets.join(', ') || '-'}`);
   lines.push(
-    `Tables:  ${config.gateway.tables.map((t) => `${t.name} (key "${t.partitionKey}")`).join(', ') || '-'}`,
+    `Tables:  ${config.gateway.tables.map((t) => `${t.name} (key "${t.partitionKey}"${t.sortKey === undefined ? '' : `, sort key "${t.sortKey}"`})`).join(', ') || '-'}`,
   );
   lines.push('', 'Ready.', '');
   return lines.join('\n');

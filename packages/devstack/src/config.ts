@@ -122,7 +122,11 @@ export interface DevstackConfig {
   };
   gateway: {
     buckets: string[];
-    tables: { name: string; partitionKey: string }[];
+    /**
+     * Tables created at start: string partition key, and an optional string sort key (the demo's
+     * notes table keeps one partition per user, one item per note).
+     */
+    tables: { name: string; partitionKey: string; sortKey?: string }[];
   };
   /** Where s3rver keeps objects; `undefined` = a fresh temporary directory. */
   dataDir?: string;
@@ -177,13 +181,13 @@ export function defaultDevstackConfig(): DevstackConfig {
         name: 'fedcreds-demo-web',
         maxSessionDurationSeconds: 3600,
         webIdentity: [{ issuer: 'devstack', audiences: [DEMO_CLIENT_ID] }],
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo'] },
+        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
       },
       {
         name: 'fedcreds-demo-saml',
         maxSessionDurationSeconds: 3600,
         samlProvider: 'fedcreds-devstack',
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo'] },
+        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
       },
       {
         name: 'fedcreds-demo-saml-readonly',
@@ -195,7 +199,7 @@ export function defaultDevstackConfig(): DevstackConfig {
         name: 'fedcreds-demo-chained',
         maxSessionDurationSeconds: 43200,
         assumableBy: ['fedcreds-demo-web', 'fedcreds-demo-saml', 'ci-user'],
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo'] },
+        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
       },
       {
         name: 'fedcreds-demo-mfa',
@@ -235,7 +239,10 @@ export function defaultDevstackConfig(): DevstackConfig {
     sts: { externalProviders: [] },
     gateway: {
       buckets: ['fedcreds-demo'],
-      tables: [{ name: 'fedcreds-demo', partitionKey: 'pk' }],
+      tables: [
+        { name: 'fedcreds-demo', partitionKey: 'pk' },
+        { name: 'fedcreds-demo-notes', partitionKey: 'userId', sortKey: 'noteId' },
+      ],
     },
   };
 }

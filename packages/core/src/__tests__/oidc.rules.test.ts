@@ -1,6 +1,8 @@
 /**
  * oidcTokenSource's rules, over a stand-in UserManager (the parts of it the source calls) so each
- * case is exact: when a stored token is good enough, how oidc-client-ts failures map, hangs.
+ * case is exact: when a stored token is good enough, how oidc-client-ts failures map, hangs. The
+ * stand-in users have no refresh token, so renewals go through `signinSilent()` (the iframe); the
+ * refresh-token grant is tested against the real IdP in oidc.test.ts and oidc.signOut.test.ts.
  */
 import type { UserManager } from 'oidc-client-ts';
 import { describe, expect, it } from 'vitest';
@@ -49,7 +51,6 @@ const options = (forceRefresh = false, signal = new AbortController().signal) =>
 const alice = (idExpSeconds: number, extra: Partial<StandInUser> = {}): StandInUser => ({
   id_token: jwt(idExpSeconds),
   access_token: 'opaque-access-token',
-  refresh_token: 'rt',
   profile: { sub: 'alice' },
   ...extra,
 });
@@ -147,10 +148,13 @@ describe('oidcTokenSource rules', () => {
     });
   });
 
-  it('a renewal that hangs is left behind when its caller gives up; the next call renews afresh', async () => {
-    let hang = true;
-    const { userManager, calls } = standIn(alice(NOW / 1000), () =>
-      hang ? new Promise<never>(() => {}) : Promise.resolve(alice(NOW / 1000 + 3600)),
+  it('a caller that gives up stops waiting at once; the next caller joins the renewal still under way', async () => {
+    // A second renewal beside a slow one would present the same refresh token twice (rotation:
+    // the IdP refuses the second and may revoke the grant). oidc-client-ts bounds the slow one.
+    let finish: (user: StandInUser) => void = () => {};
+    const { userManager, calls } = standIn(
+      alice(NOW / 1000),
+      () => new Promise<StandInUser>((resolve) => (finish = resolve)),
     );
     const source = oidcTokenSource(userManager, { clock });
     const controller = new AbortController();
@@ -158,9 +162,20 @@ describe('oidcTokenSource rules', () => {
     await new Promise((resolve) => setImmediate(resolve));
     controller.abort();
     expect(await rejectionOf(first)).toBeInstanceOf(AbortedError);
-    hang = false;
-    await source.getToken(options());
+    const second = source.getToken(options());
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls.renew).toBe(1);
+    const fresh = alice(NOW / 1000 + 3600);
+    finish(fresh);
+    expect(await second).toBe(fresh.id_token);
+    expect(calls.renew).toBe(1);
+    // Settled: a forced renewal now starts a new one.
+    finish = (user) => void user;
+    const third = source.getToken(options(true));
+    await new Promise((resolve) => setImmediate(resolve));
     expect(calls.renew).toBe(2);
+    finish(alice(NOW / 1000 + 7200));
+    await third;
   });
 
   it('renewals are single-flight', async () => {

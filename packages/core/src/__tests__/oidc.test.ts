@@ -1,16 +1,9 @@
 /**
  * `@fedcreds/core/oidc` with the real oidc-client-ts `UserManager` against the dev stack's real
- * OpenID Provider (oidc-provider) and STS on 127.0.0.1. Only what Node lacks is stood in for: the
- * redirect (the authorization URL is captured and a scripted login follows it) and the hidden
- * iframe (its `prompt=none` request is made over HTTP with the browser's cookies).
+ * OpenID Provider (oidc-provider) and STS on 127.0.0.1 — renewal, the redirect callback and
+ * createOidcSession. What Node lacks is stood in for as oidcHarness.ts describes.
  */
-import { CookieJar, DEMO_CLIENT_ID, DEMO_ORIGIN, loginWithPassword } from '@fedcreds/devstack';
-import {
-  InMemoryWebStorage,
-  UserManager,
-  WebStorageStateStore,
-  type INavigator,
-} from 'oidc-client-ts';
+import { CookieJar, DEMO_ORIGIN, loginWithPassword } from '@fedcreds/devstack';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ReauthRequiredError,
@@ -27,88 +20,20 @@ import {
   stsConfig,
   until,
 } from './sessionHarness.js';
+import * as harness from './oidcHarness.js';
+import { REDIRECT_URI, signal, type Browser, type UserManagerOptions } from './oidcHarness.js';
 
-const REDIRECT_URI = `${DEMO_ORIGIN}/callback`;
 const devstack = stackForFile(null);
 afterEach(() => {
   devstack.faults.oidc.clear();
   vi.unstubAllGlobals();
 });
 
-/** A browser stand-in: one cookie jar (the IdP session), the redirects it was sent to. */
-interface Browser {
-  jar: CookieJar;
-  redirects: string[];
-}
-
-function newUserManager(
-  browser: Browser = { jar: new CookieJar(), redirects: [] },
-  { offline = true, iframe: hiddenFrame = true } = {},
-): UserManager {
-  const redirect: INavigator = {
-    prepare: async () => ({
-      navigate: async ({ url }) => {
-        browser.redirects.push(url);
-        return { url };
-      },
-      close: () => {},
-    }),
-    callback: async () => {},
-  };
-  // The hidden iframe: the `prompt=none` request with the browser's cookies, up to the redirect back.
-  const iframe: INavigator = {
-    prepare: async () => ({
-      navigate: async ({ url }) => {
-        let next = new URL(url);
-        for (let hop = 0; hop < 10; hop++) {
-          const response = await browser.jar.fetch(next);
-          await response.body?.cancel();
-          const location = response.headers.get('location');
-          if (!location) throw new Error(`iframe stand-in: ${response.status} without a redirect`);
-          next = new URL(location, next);
-          if (next.href.startsWith(REDIRECT_URI)) return { url: next.href };
-        }
-        throw new Error('iframe stand-in: too many redirects');
-      },
-      close: () => {},
-    }),
-    callback: async () => {},
-  };
-  return new UserManager(
-    {
-      authority: devstack.urls.oidc,
-      client_id: DEMO_CLIENT_ID,
-      redirect_uri: REDIRECT_URI,
-      scope: offline ? 'openid profile offline_access' : 'openid profile',
-      userStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
-      stateStore: new WebStorageStateStore({ store: new InMemoryWebStorage() }),
-      automaticSilentRenew: false,
-      monitorSession: false,
-    },
-    redirect,
-    undefined,
-    // Without the stand-in, oidc-client-ts's own iframe navigator meets Node's missing `document`.
-    hiddenFrame ? iframe : undefined,
-  );
-}
-
-/** Signs alice in: `signIn()` (captured redirect), the login form, then the callback. */
-async function signedIn(options: Parameters<typeof newUserManager>[1] = {}) {
-  const browser: Browser = { jar: new CookieJar(), redirects: [] };
-  const userManager = newUserManager(browser, options);
-  const source = oidcTokenSource(userManager);
-  await source.signIn();
-  const callbackUrl = await loginWithPassword(
-    browser.redirects.at(-1)!,
-    { username: 'alice', password: 'alice-password' },
-    { cookieJar: browser.jar },
-  );
-  expect(await source.completeSignIn(callbackUrl)).toBe(true);
-  return { userManager, source, browser };
-}
-
-const grants = (type: string) => devstack.stats().oidc.tokenGrants[type] ?? 0;
-const signal = () => new AbortController().signal;
+const newUserManager = (browser?: Browser, options?: UserManagerOptions) =>
+  harness.newUserManager(devstack, browser, options);
+const signedIn = (options?: Parameters<typeof harness.signedIn>[1]) =>
+  harness.signedIn(devstack, options);
+const grants = (type: string) => harness.grants(devstack, type);
 
 describe('oidcTokenSource', () => {
   it('uses the stored ID token while its own exp leaves room, without calling the IdP', async () => {
@@ -246,7 +171,7 @@ describe('oidcTokenSource', () => {
 
 describe('completeSignIn', () => {
   it('processes a redirect callback once, however often it is called, and cleans the address bar', async () => {
-    const browser: Browser = { jar: new CookieJar(), redirects: [] };
+    const browser: Browser = harness.newBrowser();
     const userManager = newUserManager(browser);
     const source = oidcTokenSource(userManager);
     await source.signIn();
@@ -264,15 +189,19 @@ describe('completeSignIn', () => {
 
     const before = grants('authorization_code');
     // React StrictMode runs effects twice.
+    const done = { returnTo: undefined, state: undefined };
     expect(await Promise.all([source.completeSignIn(), source.completeSignIn()])).toEqual([
-      true,
-      true,
+      done,
+      done,
     ]);
     expect(grants('authorization_code')).toBe(before + 1);
     expect((await userManager.getUser())?.profile.sub).toBe('alice');
     expect(replaceState).toHaveBeenCalledTimes(1);
     expect(replaceState).toHaveBeenCalledWith({ app: 1 }, '', `${REDIRECT_URI}?tab=files#top`);
-    expect(await source.completeSignIn(`${DEMO_ORIGIN}/?tab=files`)).toBe(false);
+    // An address without a response: the one this page processed, not a second grant.
+    expect(await source.completeSignIn(`${DEMO_ORIGIN}/?tab=files`)).toEqual(done);
+    expect(grants('authorization_code')).toBe(before + 1);
+    expect(await oidcTokenSource(userManager).completeSignIn(`${DEMO_ORIGIN}/`)).toBeNull();
   });
 
   it('reports an error response from the IdP and still cleans the address bar', async () => {
@@ -290,7 +219,7 @@ describe('completeSignIn', () => {
 
 describe('createOidcSession', () => {
   it('completes the redirect on start, assumes the role, and signs out through the UserManager', async () => {
-    const browser: Browser = { jar: new CookieJar(), redirects: [] };
+    const browser: Browser = harness.newBrowser();
     const userManager = newUserManager(browser);
     const session = createOidcSession({
       userManager,

@@ -45,14 +45,15 @@ function seeded(seed: number): () => number {
 }
 
 it('runs 24 hours with exactly the STS calls and token renewals the schedule implies', async () => {
-  // The stand-in IdP: each silent renew mints the next lifetime in the list.
+  // The stand-in IdP: each silent renew mints the next lifetime in the list. (No refresh token,
+  // so oidcTokenSource renews through signinSilent(), the part stood in for.)
   let minted = 0;
   const mint = () =>
     mintIdToken(devstack, time, TOKEN_LIFETIMES_S[minted++ % TOKEN_LIFETIMES_S.length]);
-  let user = { id_token: await mint(), refresh_token: 'rt', profile: { sub: 'alice' } };
+  let user = { id_token: await mint(), profile: { sub: 'alice' } };
   let renewals = 0;
   const userManager = {
-    settings: {},
+    settings: { silent_redirect_uri: 'https://app.example/silent' },
     getUser: async () => user,
     signinSilent: async () => {
       renewals += 1;

@@ -13,7 +13,7 @@ import {
 export interface CreateOidcSessionOptions
   extends
     Omit<FederatedSessionOptions, 'credentials' | 'tokenSource'>,
-    Omit<OidcTokenSourceOptions, 'clock'> {
+    Omit<OidcTokenSourceOptions, 'clock' | 'timers'> {
   /**
    * The oidc-client-ts user manager of the app's IdP client. The session's first `start()` stops
    * its own silent-renew timer (`automaticSilentRenew`), since the session does the renewing.
@@ -36,15 +36,20 @@ export interface CreateOidcSessionOptions
 
 /** A federated session over OpenID Connect, with the token source it built. */
 export type OidcSession = FederatedSession & {
-  /** The session's token source; `completeSignIn()` processes a redirect callback. */
+  /**
+   * The session's token source. `completeSignIn()` resolves with the `returnTo` and `state` of
+   * the sign-in the first `start()` completed (the same answer however often it is called).
+   */
   readonly tokenSource: OidcTokenSource;
 };
 
 /**
  * Builds the whole OpenID Connect → STS session from configuration: an {@link oidcTokenSource}
  * over `userManager`, `WebIdentityCredentials` for `roleArn`, and the session over both. Its
- * first `start()` also completes a sign-in redirect when the current address carries one for the
- * user manager's `redirect_uri`, so the page the IdP returns to needs no code of its own.
+ * first `start()` also completes a sign-in when the current address carries one for the user
+ * manager's `redirect_uri` (or `popup_redirect_uri`: a popup's page hands it to the opener), so
+ * the page the IdP returns to needs no code of its own; `tokenSource.completeSignIn()` then tells
+ * the app where to return to.
  *
  * @example
  * ```ts
@@ -69,13 +74,18 @@ export function createOidcSession(options: CreateOidcSessionOptions): OidcSessio
     tokenType,
     minValidityMs,
     signOutRedirect,
+    revokeOnSignOut,
+    revokeTimeoutMs,
     ...sessionOptions
   } = options;
   const tokenSource = oidcTokenSource(userManager, {
     tokenType,
     minValidityMs,
     signOutRedirect,
+    revokeOnSignOut,
+    revokeTimeoutMs,
     clock: sessionOptions.clock,
+    timers: sessionOptions.timers,
   });
   const credentials = new WebIdentityCredentials(
     {
@@ -107,7 +117,9 @@ export function createOidcSession(options: CreateOidcSessionOptions): OidcSessio
         // get invalid_grant. The session renews exactly when an STS call needs a token.
         if (userManager.settings.automaticSilentRenew) userManager.stopSilentRenew();
         const href = (globalThis as { location?: { href?: unknown } }).location?.href;
-        if (typeof href === 'string' && isRedirectTarget(href, userManager.settings.redirect_uri)) {
+        const { redirect_uri, popup_redirect_uri } = userManager.settings;
+        const targets = popup_redirect_uri ? [redirect_uri, popup_redirect_uri] : [redirect_uri];
+        if (typeof href === 'string' && targets.some((uri) => isRedirectTarget(href, uri))) {
           // Failures surface through the session: with no user stored, it reports reauth-required.
           tokenSource.completeSignIn(href).catch(() => {});
         }

@@ -1,40 +1,26 @@
-import type { User, UserManager } from 'oidc-client-ts';
-import {
-  FedcredsError,
-  ReauthRequiredError,
-  TokenUnavailableError,
-  type ReauthReason,
-} from '../errors.js';
+import { OidcClient, User, type RefreshState, type UserManager } from 'oidc-client-ts';
+import { InvalidParameterError, ReauthRequiredError, TokenUnavailableError } from '../errors.js';
 import { decodeJwt } from '../jwt/decodeJwt.js';
-import { singleFlight } from '../session/singleFlight.js';
 import { systemClock, type Clock } from '../time/Clock.js';
-import type { GetTokenOptions, TokenSource } from '../tokenSources/TokenSource.js';
+import { raceSignal } from '../time/raceSignal.js';
+import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
+import type {
+  GetTokenOptions,
+  SignInOptions,
+  SignOutOptions,
+  TokenSource,
+  TokenSourceUser,
+} from '../tokenSources/TokenSource.js';
+import { authorizationResponse, cleanAddressBar, currentHref } from './authorizationResponse.js';
+import { describeOidcUser, exportUser, userFromHandoff, type OidcHandoff } from './oidcHandoff.js';
+import { revokeUserTokens } from './revokeUserTokens.js';
+import { completedSignIn, toSigninArgs, type CompletedSignIn } from './signInRequest.js';
+import { missingToken, noUser, notSignedIn, subjectChanged, toOidcError } from './toOidcError.js';
 
 /** Default {@link OidcTokenSourceOptions.minValidityMs}: renew a token with less than a minute left. */
 export const DEFAULT_MIN_VALIDITY_MS = 60_000;
-
-/** Query (or fragment) parameters of an authorization response, removed from the address bar. */
-const CALLBACK_PARAMS = [
-  'code',
-  'state',
-  'session_state',
-  'iss',
-  'error',
-  'error_description',
-  'error_uri',
-];
-
-/** OAuth errors meaning the IdP will not go on without the user. */
-const REAUTH_ERRORS: Record<string, ReauthReason> = {
-  login_required: 'login_required',
-  interaction_required: 'interaction_required',
-  account_selection_required: 'interaction_required',
-  consent_required: 'consent_required',
-  invalid_grant: 'invalid_grant',
-};
-
-/** OAuth errors a later attempt may get past. */
-const TRANSIENT_ERRORS = new Set(['temporarily_unavailable', 'server_error', 'slow_down']);
+/** Default {@link OidcTokenSourceOptions.revokeTimeoutMs}. */
+export const DEFAULT_REVOKE_TIMEOUT_MS = 5_000;
 
 /** Options of {@link oidcTokenSource}. */
 export interface OidcTokenSourceOptions {
@@ -50,10 +36,26 @@ export interface OidcTokenSourceOptions {
    * @default 60000
    */
   minValidityMs?: number | undefined;
-  /** Make `signOut()` also end the session at the IdP with `signoutRedirect()`. @default false */
+  /**
+   * Make every `signOut()` also end the session at the IdP (`signoutRedirect()`), as
+   * `signOut({ idp: true })` does for one call.
+   * @default false
+   */
   signOutRedirect?: boolean | undefined;
+  /**
+   * On `signOut()`, revoke the user's tokens at the IdP (RFC 7009; the types in the UserManager's
+   * `revokeTokenTypes`, refresh token first) when its discovery document lists a
+   * `revocation_endpoint` — so a refresh token copied before sign-out is worthless. Best effort:
+   * the user is signed out here whatever the IdP answers.
+   * @default true
+   */
+  revokeOnSignOut?: boolean | undefined;
+  /** How long `signOut()` waits for each revocation, in milliseconds. @default 5000 */
+  revokeTimeoutMs?: number | undefined;
   /** The clock token expiry is judged by. @default Date */
   clock?: Clock | undefined;
+  /** Timer functions (the revocation timeout). @default globalThis's, looked up at each call */
+  timers?: TimerProvider | undefined;
 }
 
 /** A {@link TokenSource} over an oidc-client-ts `UserManager` (see {@link oidcTokenSource}). */
@@ -62,34 +64,64 @@ export interface OidcTokenSource extends TokenSource {
   readonly userManager: UserManager;
   /**
    * If `url` (default: the current address) carries an authorization response (`code`/`state`,
-   * or `error`), processes it with `signinRedirectCallback` — once per response, however many
-   * times it is called (React StrictMode runs effects twice) — and removes `code`, `state`,
-   * `session_state`, `iss` and any error from the address bar with `history.replaceState`, so a
-   * reload does not replay it. Resolves with whether there was a response to process; rejects with
-   * a `ReauthRequiredError` or `TokenUnavailableError` if the IdP refused the sign-in.
+   * or `error`), processes it — once per response, however many times it is called (React
+   * StrictMode runs effects twice) — and removes `code`, `state`, `session_state`, `iss` and any
+   * error from the address bar with `history.replaceState`, so a reload does not replay it.
+   *
+   * Resolves with the `returnTo` and `state` the sign-in was started with; when the address
+   * carries no response, with the last one this source processed in this page (so a second
+   * caller, e.g. `createOidcSession`'s `start()` and then the app, gets the same answer), or
+   * `null` when there is none. A popup's callback page (`popup_redirect_uri`) hands the response
+   * to the opener and resolves with `null`. Rejects with a `ReauthRequiredError` or
+   * `TokenUnavailableError` if the IdP refused the sign-in.
    */
-  completeSignIn(url?: string): Promise<boolean>;
-  /** Starts an interactive sign-in with `userManager.signinRedirect()` (the page navigates away). */
-  signIn(): Promise<void>;
+  completeSignIn(url?: string): Promise<CompletedSignIn | null>;
   /**
-   * Forgets the user (`userManager.removeUser()`); with `signOutRedirect`, also signs out at the
-   * IdP with `signoutRedirect()`.
+   * Starts an interactive sign-in: `userManager.signinRedirect()` (the page navigates away), or
+   * with `{ popup: true }` `signinPopup()`, resolving once the user is signed in. `returnTo`,
+   * `state`, `loginHint` and `extraQueryParams` as in {@link SignInOptions}.
+   * @throws {@link InvalidParameterError} for a bad option (before anything navigates).
    */
-  signOut(): Promise<void>;
+  signIn(options?: SignInOptions): Promise<void>;
+  /**
+   * Forgets the user (`userManager.removeUser()`) — a renewal in flight cannot store it back —
+   * then, unless `local`, revokes its tokens at the IdP (`revokeOnSignOut`) and, with `idp`
+   * (or `signOutRedirect`), ends the IdP session with `signoutRedirect()`.
+   */
+  signOut(options?: SignOutOptions): Promise<void>;
+  /** The stored user's issuer and subject, or `null`; no network call. */
+  describeUser(): Promise<TokenSourceUser | null>;
+  /** The stored IdP user (refresh token included) for another tab's source; secret. */
+  exportHandoff(): Promise<OidcHandoff | null>;
+  /**
+   * Stores a user another tab's source exported, after checking it: rejects with an
+   * `InvalidParameterError` (changing nothing) for a malformed value, one issued to another
+   * client, or one for another user than the one stored here.
+   */
+  importHandoff(state: unknown): Promise<void>;
 }
 
 /**
  * A token source over oidc-client-ts: the stored user's token while its own `exp` leaves more
- * than `minValidityMs`, otherwise `userManager.signinSilent()` — a refresh-token grant, or a
- * `prompt=none` iframe where the browser allows it. Concurrent renewals share one call.
+ * than `minValidityMs`, otherwise a renewal — the refresh-token grant, or a `prompt=none` iframe
+ * (`signinSilent()`) where there is no refresh token and the browser allows it. Concurrent
+ * renewals share one IdP call.
+ *
+ * A renewal stores its result only if nothing replaced the user meanwhile: after `signOut()` the
+ * new tokens are dropped (and revoked), so a sign-out during a renewal sticks across reloads; if
+ * another tab or a hand-off stored a user meanwhile, that one is kept. A caller whose `signal`
+ * aborts stops waiting at once, but the renewal itself runs to its end (bounded by the
+ * UserManager's `silentRequestTimeoutInSeconds`) and is stored: the IdP may have rotated the
+ * refresh token, and dropping the new one would sign the user out.
  *
  * When the IdP needs the user it rejects with a `ReauthRequiredError` whose `reason` says why:
  * `login_required`, `interaction_required`, `consent_required`, `invalid_grant` (refresh token
  * refused), `no_refresh_token` (none, and no iframe possible), `subject_changed` (another user
- * came back). Transient IdP failures reject with a retryable `TokenUnavailableError`.
+ * came back), `signed_out` (nobody signed in). Transient IdP failures reject with a retryable
+ * `TokenUnavailableError`.
  *
- * Turn `automaticSilentRenew` off in the `UserManager` settings: the session renews exactly when
- * it needs to, and two renewers would spend refresh tokens twice.
+ * Turn `automaticSilentRenew` off in the `UserManager` settings (`createOidcSession` does): the
+ * session renews exactly when it needs to, and two renewers would spend refresh tokens twice.
  *
  * @example
  * ```ts
@@ -99,7 +131,8 @@ export interface OidcTokenSource extends TokenSource {
  * const userManager = new UserManager({ authority, client_id, redirect_uri, scope: 'openid offline_access',
  *   automaticSilentRenew: false });
  * const tokenSource = oidcTokenSource(userManager);
- * await tokenSource.completeSignIn(); // on the redirect_uri page
+ * const done = await tokenSource.completeSignIn(); // on the redirect_uri page
+ * if (done?.returnTo) history.replaceState(null, '', done.returnTo);
  * ```
  */
 export function oidcTokenSource(
@@ -108,9 +141,25 @@ export function oidcTokenSource(
 ): OidcTokenSource {
   const tokenType = options.tokenType ?? 'id_token';
   const minValidityMs = options.minValidityMs ?? DEFAULT_MIN_VALIDITY_MS;
+  const revokeOnSignOut = options.revokeOnSignOut ?? true;
+  const revokeTimeoutMs = options.revokeTimeoutMs ?? DEFAULT_REVOKE_TIMEOUT_MS;
+  if (!(revokeTimeoutMs > 0)) {
+    throw new InvalidParameterError('revokeTimeoutMs', 'must be a positive number of milliseconds');
+  }
   const clock = options.clock ?? systemClock;
-  const callbacks = new Map<string, Promise<boolean>>();
-  let pendingCallback: Promise<boolean> | null = null;
+  const timers = options.timers ?? globalTimers;
+  const callbacks = new Map<string, Promise<CompletedSignIn | null>>();
+  let pendingCallback: Promise<unknown> | null = null;
+  let lastSignIn: Promise<CompletedSignIn | null> | null = null;
+  /** Bumped by `signOut()`: a renewal begun before it must not store a user. */
+  let epoch = 0;
+  /** The renewal in flight, shared by every caller and never abandoned (see above). */
+  let renewal: Promise<string> | null = null;
+  // Built on first use: the same settings and metadata as the UserManager, whose own
+  // refresh-token renewal stores the user before anyone can check it is still wanted.
+  let oidcClient: OidcClient | null = null;
+  const client = () =>
+    (oidcClient ??= new OidcClient(userManager.settings, userManager.metadataService));
 
   const tokenOf = (user: User): string | undefined =>
     (tokenType === 'id_token' ? user.id_token : user.access_token) || undefined;
@@ -126,10 +175,94 @@ export function oidcTokenSource(
     return exp === undefined ? Number.POSITIVE_INFINITY : exp * 1000 - clock.now();
   };
 
-  const renew = singleFlight(async () => {
+  /** The token of `user` if it is still good for more than `minValidityMs`. */
+  const freshToken = (user: User): string | undefined => {
+    const token = tokenOf(user);
+    return token && remainingMs(token, user) > minValidityMs ? token : undefined;
+  };
+
+  const revoke = (user: Pick<User, 'access_token' | 'refresh_token'>) =>
+    revokeUserTokens(
+      client(),
+      user,
+      userManager.settings.revokeTokenTypes,
+      revokeTimeoutMs,
+      timers,
+    );
+
+  /** Removes `user` from the store if it is still the one stored there. */
+  const removeIfStored = async (user: User) => {
+    const stored = await userManager.getUser();
+    if (stored && stored.toStorageString() === user.toStorageString()) {
+      await userManager.removeUser();
+    }
+  };
+
+  async function renew(): Promise<string> {
+    const startEpoch = epoch;
     const before = await userManager.getUser();
     if (!before) throw notSignedIn();
-    if (!before.refresh_token && !userManager.settings.silent_redirect_uri) {
+    const renewed = before.refresh_token
+      ? await refreshWith(before, before.refresh_token, startEpoch)
+      : await renewInIframe(before, startEpoch);
+    const token = tokenOf(renewed);
+    if (!token) throw missingToken(tokenType);
+    return token;
+  }
+
+  /** The refresh-token grant, stored only if the user it renewed is still the stored one. */
+  async function refreshWith(before: User, refreshToken: string, startEpoch: number) {
+    // oidc-client-ts declares RefreshState but does not export the class: the same fields.
+    const state = {
+      refresh_token: refreshToken,
+      id_token: before.id_token,
+      session_state: before.session_state,
+      scope: before.scope,
+      profile: before.profile,
+      data: before.state,
+    } as RefreshState;
+    let response: Awaited<ReturnType<OidcClient['useRefreshToken']>>;
+    try {
+      response = await client().useRefreshToken({
+        state,
+        timeoutInSeconds: userManager.settings.silentRequestTimeoutInSeconds,
+      });
+    } catch (error) {
+      throw toOidcError(error);
+    }
+    // As oidc-client-ts's own renewal builds it: the old user's fields, the response's over them.
+    const renewed = new User({ ...state, ...response } as ConstructorParameters<typeof User>[0]);
+    const signedOutMeanwhile = () => {
+      // Nobody may use these tokens: the user signed out while they were on their way.
+      if (revokeOnSignOut) void revoke(renewed);
+      return notSignedIn();
+    };
+    if (epoch !== startEpoch) throw signedOutMeanwhile();
+    const stored = await userManager.getUser();
+    if (epoch !== startEpoch) throw signedOutMeanwhile();
+    if (!stored) throw notSignedIn(); // removed by another tab sharing the store: signed out there
+    if (stored.refresh_token !== refreshToken) {
+      // Another tab (shared store) or a hand-off stored a user meanwhile: theirs is the current
+      // one — even another user's, which the session sees in the token's subject and reports.
+      if (freshToken(stored)) return stored;
+      throw new TokenUnavailableError(
+        'The signed-in user changed while its token was being renewed; the session will try again.',
+        true,
+      );
+    }
+    // No await between the check above and this call, which writes a Web Storage store at once.
+    await userManager.storeUser(renewed);
+    if (epoch !== startEpoch) {
+      await removeIfStored(renewed);
+      throw signedOutMeanwhile();
+    }
+    await userManager.events.load(renewed);
+    return renewed;
+  }
+
+  /** `signinSilent()`'s `prompt=none` iframe, which stores the user itself; undone after a sign-out. */
+  async function renewInIframe(before: User, startEpoch: number): Promise<User> {
+    if (!userManager.settings.silent_redirect_uri) {
       throw new ReauthRequiredError(
         'no_refresh_token',
         'The identity provider gave no refresh token and no silent_redirect_uri is configured, so the token cannot be renewed without the user; sign in again (ask for the offline_access scope to get refresh tokens).',
@@ -139,46 +272,58 @@ export function oidcTokenSource(
     try {
       user = await userManager.signinSilent();
     } catch (error) {
-      throw oidcError(error);
+      throw toOidcError(error);
     }
     if (!user) throw noUser();
-    if (before.profile.sub !== user.profile.sub) {
-      throw new ReauthRequiredError(
-        'subject_changed',
-        'A different user is now signed in at the identity provider; sign in again.',
-      );
+    if (epoch !== startEpoch) {
+      await removeIfStored(user);
+      throw notSignedIn();
     }
-    const token = tokenOf(user);
-    if (!token) throw missingToken(tokenType);
-    return token;
-  });
+    // oidc-client-ts checks this itself unless `validateSubOnSilentRenew` is turned off.
+    if (before.profile.sub !== user.profile.sub) throw subjectChanged();
+    return user;
+  }
 
   async function getToken({ forceRefresh, signal }: GetTokenOptions): Promise<string> {
     // A redirect callback being processed is about to store the user this needs.
-    if (pendingCallback) await pendingCallback.catch(() => false);
-    const user = await userManager.getUser();
+    if (pendingCallback)
+      await raceSignal(
+        pendingCallback.catch(() => null),
+        signal,
+      );
+    const user = await raceSignal(userManager.getUser(), signal);
     if (!user) throw notSignedIn();
-    const token = tokenOf(user);
-    if (!forceRefresh && token && remainingMs(token, user) > minValidityMs) return token;
-    return renew(signal);
+    const token = forceRefresh ? undefined : freshToken(user);
+    if (token) return token;
+    if (!renewal) {
+      const started = renew();
+      renewal = started;
+      const release = () => {
+        if (renewal === started) renewal = null;
+      };
+      started.then(release, release);
+    }
+    return raceSignal(renewal, signal);
   }
 
-  function completeSignIn(url?: string): Promise<boolean> {
+  function completeSignIn(url?: string): Promise<CompletedSignIn | null> {
     const href = url ?? currentHref();
     const response = href === undefined ? null : authorizationResponse(href);
-    if (href === undefined || response === null) return Promise.resolve(false);
+    if (href === undefined || response === null) return lastSignIn ?? Promise.resolve(null);
     const known = callbacks.get(response.state);
     if (known) return known;
     // Cleaned first, so a reload (or a second effect) during processing cannot replay it.
     cleanAddressBar(href);
-    const processing = userManager.signinRedirectCallback(href).then(
-      () => true,
+    // signinCallback: a redirect's response signs in here; a popup's goes to its opener.
+    const processing = userManager.signinCallback(href).then(
+      (user) => (user ? completedSignIn(user) : null),
       (error: unknown) => {
-        throw oidcError(error);
+        throw toOidcError(error);
       },
     );
     callbacks.set(response.state, processing);
     pendingCallback = processing;
+    lastSignIn = processing;
     processing
       .finally(() => {
         if (pendingCallback === processing) pendingCallback = null;
@@ -187,133 +332,59 @@ export function oidcTokenSource(
     return processing;
   }
 
+  async function signIn(signInOptions?: SignInOptions): Promise<void> {
+    // Checked and started without an await first: a popup must open within the click's task.
+    const { popup, ...args } = toSigninArgs(signInOptions);
+    if (popup && !userManager.settings.popup_redirect_uri) {
+      throw new InvalidParameterError(
+        'popup',
+        'needs popup_redirect_uri in the UserManager settings: the page the popup returns to, which calls completeSignIn()',
+      );
+    }
+    lastSignIn = null;
+    try {
+      if (popup) await userManager.signinPopup(args);
+      else await userManager.signinRedirect(args);
+    } catch (error) {
+      throw toOidcError(error);
+    }
+  }
+
+  async function signOut(signOutOptions: SignOutOptions = {}): Promise<void> {
+    epoch += 1;
+    lastSignIn = null;
+    const user = await userManager.getUser();
+    await userManager.removeUser();
+    if (signOutOptions.local) return;
+    if (user && revokeOnSignOut) await revoke(user);
+    if (signOutOptions.idp ?? options.signOutRedirect) {
+      try {
+        await userManager.signoutRedirect(user?.id_token ? { id_token_hint: user.id_token } : {});
+      } catch (error) {
+        throw new TokenUnavailableError(
+          'Signed out here, but not at the identity provider: it could not be reached or has no end_session_endpoint.',
+          false,
+          { cause: toOidcError(error) },
+        );
+      }
+    }
+  }
+
   return {
     userManager,
     getToken,
     completeSignIn,
-    async signIn() {
-      await userManager.signinRedirect();
+    signIn,
+    signOut,
+    async describeUser() {
+      const user = await userManager.getUser();
+      return user ? describeOidcUser(user, userManager.settings.authority) : null;
     },
-    async signOut() {
-      if (options.signOutRedirect) await userManager.signoutRedirect();
-      else await userManager.removeUser();
+    exportHandoff: () => exportUser(userManager),
+    async importHandoff(state: unknown) {
+      const user = userFromHandoff(state, userManager, await userManager.getUser());
+      await userManager.storeUser(user);
+      await userManager.events.load(user);
     },
   };
-}
-
-/** Nobody has signed in here (first visit, or after sign-out): the session is `signed-out`. */
-function notSignedIn(): ReauthRequiredError {
-  return new ReauthRequiredError(
-    'signed_out',
-    'No user is signed in with the identity provider; call signIn().',
-  );
-}
-
-/** The IdP's silent renewal came back without a user: its own session is gone. */
-function noUser(): ReauthRequiredError {
-  return new ReauthRequiredError(
-    'login_required',
-    'No user is signed in with the identity provider; call signIn().',
-  );
-}
-
-function missingToken(tokenType: string): TokenUnavailableError {
-  return new TokenUnavailableError(
-    `The identity provider's response has no ${tokenType}; request the openid scope (for an ID token) or pick tokenType: 'access_token'.`,
-    false,
-  );
-}
-
-/**
- * Maps what oidc-client-ts throws to fedcreds errors. `ErrorResponse` is recognised by its name
- * (oidc-client-ts marks its classes so), not `instanceof`, so two copies of the library still
- * work; it is not kept as `cause`, because it may hold the request's form (with a refresh token).
- */
-function oidcError(error: unknown): FedcredsError {
-  if (error instanceof FedcredsError) return error;
-  const e = (typeof error === 'object' && error !== null ? error : {}) as {
-    name?: unknown;
-    error?: unknown;
-    message?: unknown;
-  };
-  if (e.name === 'ErrorResponse' && typeof e.error === 'string') {
-    const reason = REAUTH_ERRORS[e.error];
-    if (reason) {
-      return new ReauthRequiredError(
-        reason,
-        `The identity provider needs the user to sign in again (${e.error}).`,
-      );
-    }
-    return new TokenUnavailableError(
-      `The identity provider refused to issue a token (${e.error}).`,
-      TRANSIENT_ERRORS.has(e.error),
-    );
-  }
-  if (e.name === 'ErrorTimeout') {
-    return new TokenUnavailableError(
-      'Silent renewal at the identity provider timed out; the session will try again.',
-      true,
-    );
-  }
-  const message = typeof e.message === 'string' ? e.message : '';
-  if (/sub in id_token does not match/.test(message)) {
-    return new ReauthRequiredError(
-      'subject_changed',
-      'A different user is now signed in at the identity provider; sign in again.',
-    );
-  }
-  if (
-    typeof (globalThis as { document?: unknown }).document === 'undefined' &&
-    e.name === 'ReferenceError'
-  ) {
-    return new ReauthRequiredError(
-      'no_refresh_token',
-      'There is no refresh token, and silent renewal through an iframe needs a browser; sign in again.',
-    );
-  }
-  return new TokenUnavailableError(
-    'Renewing the token at the identity provider failed; the session will try again.',
-    true,
-    {
-      cause: error,
-    },
-  );
-}
-
-function currentHref(): string | undefined {
-  const href = (globalThis as { location?: { href?: unknown } }).location?.href;
-  return typeof href === 'string' ? href : undefined;
-}
-
-/** The `state` of the authorization response `href` carries (query or fragment), or `null`. */
-function authorizationResponse(href: string): { state: string } | null {
-  let url: URL;
-  try {
-    url = new URL(href);
-  } catch {
-    return null;
-  }
-  for (const params of [url.searchParams, new URLSearchParams(url.hash.slice(1))]) {
-    const state = params.get('state');
-    if (state && (params.has('code') || params.has('error'))) return { state };
-  }
-  return null;
-}
-
-function cleanAddressBar(href: string): void {
-  const g = globalThis as {
-    location?: { href?: string };
-    history?: { state: unknown; replaceState(data: unknown, unused: string, url: string): void };
-  };
-  if (!g.history || g.location?.href !== href) return;
-  const url = new URL(href);
-  for (const name of CALLBACK_PARAMS) url.searchParams.delete(name);
-  if (url.hash.length > 1) {
-    const fragment = new URLSearchParams(url.hash.slice(1));
-    if (fragment.has('state')) {
-      for (const name of CALLBACK_PARAMS) fragment.delete(name);
-      url.hash = fragment.toString();
-    }
-  }
-  g.history.replaceState(g.history.state, '', url.toString());
 }

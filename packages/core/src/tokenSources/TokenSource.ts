@@ -32,6 +32,48 @@ export interface SignOutOptions {
    * @default false
    */
   readonly local?: boolean | undefined;
+  /**
+   * Also end the user's session at the IdP (OpenID Connect RP-initiated logout: oidc-client-ts's
+   * `signoutRedirect`), so the next sign-in asks for the password again. The page navigates to
+   * the IdP and back to `post_logout_redirect_uri`. Ignored with `local`.
+   * @default false (the source's own default, e.g. oidcTokenSource's `signOutRedirect`)
+   */
+  readonly idp?: boolean | undefined;
+}
+
+/**
+ * Options of {@link TokenSource.signIn} (and `session.signIn()`, which passes them on). Checked
+ * before anything navigates: a bad one is an `InvalidParameterError` naming it.
+ */
+export interface SignInOptions {
+  /**
+   * Where the app wants to be after a redirect sign-in: a path on this origin, such as
+   * `'/files?tab=2#top'` (one leading `/`; another origin is refused, so it cannot become an open
+   * redirect). Kept in this browser's sign-in state, not sent to the IdP; handed back by the token
+   * source when the redirect completes (oidcTokenSource's `completeSignIn()`). Unused with
+   * `popup`, where the page never leaves.
+   */
+  readonly returnTo?: string | undefined;
+  /**
+   * App data carried through the sign-in round trip — kept in this browser's sign-in state, not
+   * sent to the IdP — and handed back with `returnTo`. Must survive `JSON.stringify`.
+   */
+  readonly state?: unknown;
+  /** `login_hint`: the user name or e-mail address the IdP pre-fills. */
+  readonly loginHint?: string | undefined;
+  /**
+   * More query parameters of the authorization request, e.g. `{ prompt: 'login', ui_locales:
+   * 'de' }`. The protocol's own (`client_id`, `redirect_uri`, `state`, `nonce`, `scope`,
+   * `response_type`, `code_challenge`, …) cannot be overridden.
+   */
+  readonly extraQueryParams?: Readonly<Record<string, string | number | boolean>> | undefined;
+  /**
+   * Sign in in a popup window instead of navigating away (oidc-client-ts's `signinPopup`); the
+   * promise resolves once the user is signed in. Call it from a click handler, or the browser
+   * blocks the window; closing the window rejects with an `AbortedError`.
+   * @default false
+   */
+  readonly popup?: boolean | undefined;
 }
 
 /**
@@ -57,8 +99,11 @@ export interface SignOutOptions {
 export interface TokenSource {
   /** Resolves with a token STS will accept — fresh from the IdP when `forceRefresh` is set. */
   getToken(options: GetTokenOptions): Promise<string>;
-  /** Starts an interactive sign-in (a redirect or popup); called by `session.signIn()`. */
-  signIn?(): Promise<void>;
+  /**
+   * Starts an interactive sign-in (a redirect, or a popup with `{ popup: true }`); called by
+   * `session.signIn(options)` with the options it was given.
+   */
+  signIn?(options?: SignInOptions): Promise<void>;
   /**
    * Forgets the user's tokens (and optionally signs out at the IdP); called by `session.signOut()`,
    * and with `{ local: true }` in every tab of a cross-tab group when one of them signed out.

@@ -1,13 +1,13 @@
 import { FedcredsError, TokenUnavailableError } from '../errors.js';
 import { singleFlight } from '../session/singleFlight.js';
-import type { GetTokenOptions, TokenSource } from './TokenSource.js';
+import type { GetTokenOptions, SignInOptions, SignOutOptions, TokenSource } from './TokenSource.js';
 
 /** Optional interactive hooks of {@link callbackTokenSource}. */
 export interface CallbackTokenSourceHooks {
-  /** Starts an interactive sign-in; becomes {@link TokenSource.signIn}. */
-  signIn?: () => Promise<void>;
-  /** Forgets the user's tokens; becomes {@link TokenSource.signOut}. */
-  signOut?: () => Promise<void>;
+  /** Starts an interactive sign-in with `session.signIn()`'s options; becomes {@link TokenSource.signIn}. */
+  signIn?: (options?: SignInOptions) => Promise<void>;
+  /** Forgets the user's tokens (`{ idp }`, `{ local }` as given); becomes {@link TokenSource.signOut}. */
+  signOut?: (options?: SignOutOptions) => Promise<void>;
 }
 
 /**

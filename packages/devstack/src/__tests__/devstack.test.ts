@@ -1,6 +1,11 @@
 import { createServer } from 'node:net';
 import type { AddressInfo, Server } from 'node:net';
-import { GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
   AssumeRoleCommand,
@@ -138,6 +143,27 @@ describe('startDevstack', () => {
     await s3(keys).send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ci.txt', Body: 'ci' }));
     const tables = await dynamo(keys).send(new ListTablesCommand({}));
     expect(tables.TableNames).toContain(TABLE);
+  });
+
+  it('creates the demo notes table with a sort key: one partition per user, many notes', async () => {
+    const { keys } = await webIdentityKeys('bob');
+    const notes = 'fedcreds-demo-notes';
+    for (const noteId of ['a', 'b']) {
+      await dynamo(keys).send(
+        new PutItemCommand({
+          TableName: notes,
+          Item: { userId: { S: 'bob' }, noteId: { S: noteId }, text: { S: noteId } },
+        }),
+      );
+    }
+    const listed = await dynamo(keys).send(
+      new QueryCommand({
+        TableName: notes,
+        KeyConditionExpression: 'userId = :user',
+        ExpressionAttributeValues: { ':user': { S: 'bob' } },
+      }),
+    );
+    expect(listed.Items?.map((item) => item.noteId?.S)).toEqual(['a', 'b']);
   });
 
   it('rejects credentials past their STS expiration at S3 and DynamoDB', async () => {

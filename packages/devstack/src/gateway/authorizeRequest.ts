@@ -1,6 +1,6 @@
 import type { DevstackConfig } from '../config.js';
 import { firstHeader } from './requestService.js';
-import type { GatewayService } from './serviceError.js';
+import { s3ResourceArn } from './s3Request.js';
 
 /** Who signed a request, as far as the allow-lists care. */
 export interface GatewayCaller {
@@ -9,14 +9,31 @@ export interface GatewayCaller {
   roleName?: string | undefined;
 }
 
-/** The part of a request the allow-lists look at. */
-export interface AuthorizableRequest {
-  method: string;
-  /** Raw (still percent-encoded) path. */
-  path: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Uint8Array;
-}
+/**
+ * What a verified request asks to do, as the gateway parsed it once: the IAM action and, for S3,
+ * the bucket and key exactly as S3 reads them from the path (decoded once, dot segments literal).
+ * A CopyObject/UploadPartCopy source is described as its own read request.
+ */
+export type AuthorizableRequest =
+  | {
+      service: 's3';
+      /** `s3:GetObject`, `s3:ListBucket`, … (see `s3Action`). */
+      action: string;
+      /** `''` for ListBuckets. */
+      bucket: string;
+      /** `''` for bucket-level requests. */
+      key: string;
+      query: URLSearchParams;
+      headers: Record<string, string | string[] | undefined>;
+    }
+  | {
+      service: 'dynamodb';
+      /** `dynamodb:PutItem`, … (see `dynamoAction`). */
+      action: string;
+      /** The JSON request body (table names, keys). */
+      body: Uint8Array;
+      headers: Record<string, string | string[] | undefined>;
+    };
 
 /** Outcome of the allow-list check; a denial names the action and resource as AWS would. */
 export type AuthorizationResult =
@@ -29,11 +46,10 @@ export type AuthorizationResult =
 export function authorizeRequest(
   config: DevstackConfig,
   caller: GatewayCaller,
-  service: GatewayService,
   request: AuthorizableRequest,
 ): AuthorizationResult {
   const allow = allowLists(config, caller);
-  return service === 's3'
+  return request.service === 's3'
     ? authorizeS3(allow?.buckets, request)
     : authorizeDynamo(config, allow?.tables, request);
 }
@@ -47,62 +63,30 @@ function allowLists(config: DevstackConfig, caller: GatewayCaller) {
 
 function authorizeS3(
   buckets: string[] | undefined,
-  request: AuthorizableRequest,
+  request: Extract<AuthorizableRequest, { service: 's3' }>,
 ): AuthorizationResult {
-  const [rawBucket = '', ...rawKey] = request.path.replace(/^\/+/, '').split('/');
-  const bucket = safeDecode(rawBucket);
-  const key = rawKey.map(safeDecode).join('/');
-  const action = s3Action(request.method, bucket, key);
+  const { action, bucket } = request;
   if (buckets === undefined) return { ok: true, action };
   if (bucket === '') {
     // ListBuckets has no bucket to check; a role that may use some bucket may also list them.
     return buckets.length > 0 ? { ok: true, action } : { ok: false, action, resource: '*' };
   }
   if (buckets.includes(bucket)) return { ok: true, action };
-  return { ok: false, action, resource: `arn:aws:s3:::${bucket}${key ? `/${key}` : ''}` };
+  return { ok: false, action, resource: s3ResourceArn(request) };
 }
 
-/**
- * The IAM-style action a request performs (`s3:GetObject`, `dynamodb:PutItem`), for denials and
- * the request log.
- */
-export function requestAction(
-  service: GatewayService,
-  method: string,
-  path: string,
-  headers: AuthorizableRequest['headers'],
-): string {
-  if (service === 'dynamodb') {
-    const operation = (firstHeader(headers['x-amz-target']) ?? '').split('.')[1];
-    return `dynamodb:${operation || '*'}`;
-  }
-  const [rawBucket = '', ...rawKey] = path.replace(/^\/+/, '').split('/');
-  return s3Action(method, safeDecode(rawBucket), rawKey.map(safeDecode).join('/'));
-}
-
-function s3Action(method: string, bucket: string, key: string): string {
-  if (bucket === '') return 's3:ListAllMyBuckets';
-  const onObject = key !== '';
-  switch (method.toUpperCase()) {
-    case 'GET':
-    case 'HEAD':
-      return onObject ? 's3:GetObject' : 's3:ListBucket';
-    case 'PUT':
-    case 'POST':
-      return onObject ? 's3:PutObject' : 's3:CreateBucket';
-    case 'DELETE':
-      return onObject ? 's3:DeleteObject' : 's3:DeleteBucket';
-    default:
-      return 's3:*';
-  }
+/** The IAM action of a DynamoDB request (`dynamodb:PutItem`), from its `X-Amz-Target`. */
+export function dynamoAction(headers: Record<string, string | string[] | undefined>): string {
+  const operation = (firstHeader(headers['x-amz-target']) ?? '').split('.')[1];
+  return `dynamodb:${operation || '*'}`;
 }
 
 function authorizeDynamo(
   config: DevstackConfig,
   tables: string[] | undefined,
-  request: AuthorizableRequest,
+  request: Extract<AuthorizableRequest, { service: 'dynamodb' }>,
 ): AuthorizationResult {
-  const operation = requestAction('dynamodb', request.method, request.path, request.headers);
+  const operation = request.action;
   const tableArn = (name: string) =>
     `arn:aws:dynamodb:${config.region}:${config.accountId}:table/${name}`;
   if (tables === undefined) return { ok: true, action: operation };
@@ -154,12 +138,4 @@ function tableNames(body: Uint8Array): string[] | undefined {
     }
   }
   return names;
-}
-
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

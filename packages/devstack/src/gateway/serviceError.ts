@@ -12,6 +12,8 @@ export type GatewayErrorKind =
   | SigV4FailureReason
   | 'wrong-service'
   | 'wrong-region'
+  | 'invalid-uri'
+  | 'invalid-copy-source'
   | 'access-denied'
   | 'too-large'
   | 'unavailable'
@@ -79,6 +81,12 @@ const S3_ERRORS: Record<GatewayErrorKind, WireError> = {
     code: 'AuthorizationHeaderMalformed',
     message: 'The authorization header is malformed; the region is wrong.',
   },
+  'invalid-uri': { status: 400, code: 'InvalidURI', message: "Couldn't parse the specified URI." },
+  'invalid-copy-source': {
+    status: 400,
+    code: 'InvalidArgument',
+    message: 'Copy Source must mention the source bucket and key: sourcebucket/sourcekey',
+  },
   'access-denied': { status: 403, code: 'AccessDenied', message: 'Access Denied' },
   'too-large': {
     status: 400,
@@ -145,6 +153,17 @@ const DYNAMO_ERRORS: Record<GatewayErrorKind, WireError> = {
     status: 400,
     code: `${COVAL}InvalidSignatureException`,
     message: 'Credential should be scoped to a valid region.',
+  },
+  // S3-only kinds; DynamoDB requests are never parsed for them.
+  'invalid-uri': {
+    status: 400,
+    code: `${COVAL}ValidationException`,
+    message: "Couldn't parse the specified URI.",
+  },
+  'invalid-copy-source': {
+    status: 400,
+    code: `${COVAL}ValidationException`,
+    message: 'Invalid request.',
   },
   'access-denied': {
     status: 400,

@@ -1,41 +1,47 @@
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import type { DevstackConfig } from '../config.js';
-import { closeServer, listen } from '../oidc/serverLifecycle.js';
+import { closeServer } from '../http/serverLifecycle.js';
+import { channelRequestOptions, listenOnChannel, requireBackendSecret } from './backendChannel.js';
+import type { BackendChannel } from './backendChannel.js';
 
 /** The in-memory DynamoDB (dynalite) behind the gateway, reachable only through it. */
 export interface DynamoBackend {
-  /** `http://127.0.0.1:<port>` of dynalite itself (internal; clients use the gateway). */
-  url: string;
   stop(): Promise<void>;
 }
 
 /**
- * Starts dynalite in memory on a random loopback port and creates the configured tables, ACTIVE
- * by the time this resolves.
+ * Starts dynalite in memory on `channel`'s socket and creates the configured tables, ACTIVE by
+ * the time this resolves.
  */
-export async function startDynamoBackend(config: DevstackConfig): Promise<DynamoBackend> {
+export async function startDynamoBackend(
+  config: DevstackConfig,
+  channel: BackendChannel,
+): Promise<DynamoBackend> {
   // In memory (no `path`), so the native LevelDB binding is never needed.
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await listen(server, 0, config.host);
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  requireBackendSecret(server, channel.secret);
+  await listenOnChannel(server, channel);
   const backend: DynamoBackend = {
-    url,
     stop: () => closeServer(server),
   };
   try {
     for (const table of config.gateway.tables) {
-      await callDynalite(url, config.region, 'CreateTable', {
+      await callDynalite(channel, config.region, 'CreateTable', {
         TableName: table.name,
-        AttributeDefinitions: [{ AttributeName: table.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: table.partitionKey, KeyType: 'HASH' }],
+        AttributeDefinitions: keyNames(table).map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: keyNames(table).map((name, index) => ({
+          AttributeName: name,
+          KeyType: index === 0 ? 'HASH' : 'RANGE',
+        })),
         BillingMode: 'PAY_PER_REQUEST',
       });
     }
     for (const table of config.gateway.tables) {
-      await waitForActive(url, config.region, table.name);
+      await waitForActive(channel, config.region, table.name);
     }
   } catch (err) {
     await backend.stop();
@@ -44,10 +50,19 @@ export async function startDynamoBackend(config: DevstackConfig): Promise<Dynamo
   return backend;
 }
 
-async function waitForActive(url: string, region: string, tableName: string): Promise<void> {
+/** The table's key attributes: partition key, then the sort key when it has one. */
+function keyNames(table: DevstackConfig['gateway']['tables'][number]): string[] {
+  return table.sortKey === undefined ? [table.partitionKey] : [table.partitionKey, table.sortKey];
+}
+
+async function waitForActive(
+  channel: BackendChannel,
+  region: string,
+  tableName: string,
+): Promise<void> {
   // createTableMs 0 still flips the status on a timer tick; a few polls are enough.
   for (let attempt = 0; attempt < 100; attempt++) {
-    const described = (await callDynalite(url, region, 'DescribeTable', {
+    const described = (await callDynalite(channel, region, 'DescribeTable', {
       TableName: tableName,
     })) as { Table?: { TableStatus?: string } };
     if (described.Table?.TableStatus === 'ACTIVE') return;
@@ -57,21 +72,21 @@ async function waitForActive(url: string, region: string, tableName: string): Pr
 }
 
 /** One DynamoDB JSON call straight to dynalite, which checks the shape of auth but not its signature. */
-function callDynalite(url: string, region: string, operation: string, input: unknown) {
+function callDynalite(channel: BackendChannel, region: string, operation: string, input: unknown) {
   const body = JSON.stringify(input);
   const amzDate = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+/, '');
   return new Promise<unknown>((resolve, reject) => {
     const req = request(
-      `${url}/`,
       {
         method: 'POST',
-        headers: {
+        path: '/',
+        ...channelRequestOptions(channel, {
           'content-type': 'application/x-amz-json-1.0',
           'content-length': Buffer.byteLength(body),
           'x-amz-target': `DynamoDB_20120810.${operation}`,
           'x-amz-date': amzDate,
           authorization: `AWS4-HMAC-SHA256 Credential=devstack/${amzDate.slice(0, 8)}/${region}/dynamodb/aws4_request, SignedHeaders=host, Signature=internal`,
-        },
+        }),
       },
       (res) => {
         const chunks: Buffer[] = [];

@@ -10,18 +10,29 @@ import type { AddressInfo } from 'node:net';
 import { assertLoopbackHost } from '../config.js';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore } from '../credentialStore.js';
-import { listen } from '../oidc/serverLifecycle.js';
+import { listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
-import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import { authorizeRequest, dynamoAction } from './authorizeRequest.js';
+import type { AuthorizableRequest } from './authorizeRequest.js';
+import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
+import type { BackendChannel, BackendChannels } from './backendChannel.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
 import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
+import {
+  backendCopySource,
+  backendS3Path,
+  parseCopySource,
+  parseS3Path,
+  s3Action,
+} from './s3Request.js';
+import type { S3CopySource, S3Location } from './s3Request.js';
 import { startS3Backend } from './startS3Backend.js';
 import type { S3Backend } from './startS3Backend.js';
 
@@ -110,18 +121,20 @@ export async function startGateway(
   const clock = deps.clock ?? Date.now;
   // The backends bind config.host too; refuse before starting any of them.
   assertLoopbackHost(config.host);
+  const channels = await createBackendChannels();
   const [s3Result, dynamoResult] = await Promise.allSettled([
-    startS3Backend(config),
-    startDynamoBackend(config),
+    startS3Backend(config, channels.s3),
+    startDynamoBackend(config, channels.dynamodb),
   ]);
   if (s3Result.status === 'rejected' || dynamoResult.status === 'rejected') {
     if (s3Result.status === 'fulfilled') await s3Result.value.stop();
     if (dynamoResult.status === 'fulfilled') await dynamoResult.value.stop();
+    await channels.remove();
     throw s3Result.status === 'rejected'
       ? s3Result.reason
       : (dynamoResult as PromiseRejectedResult).reason;
   }
-  const backends = { s3: s3Result.value, dynamodb: dynamoResult.value };
+  const backends: Backends = { s3: s3Result.value, dynamodb: dynamoResult.value, channels };
 
   const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
   const snapshot = (): GatewayStats => ({
@@ -212,7 +225,6 @@ export async function startGateway(
 
     const service = requestService(req.headers, query);
     count(counters.byService, service);
-    outcome.action = requestAction(service, method, path, req.headers);
     const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
       const error = serviceError(service, kind, detail);
       count(counters.errors, error.code);
@@ -220,6 +232,14 @@ export async function startGateway(
       outcome.requestId = error.headers['x-amzn-requestid'];
       sendError(res, error, cors);
     };
+    // The one parse of the path: authorization and the backend request both use this location.
+    const location = service === 's3' ? parseS3Path(path) : undefined;
+    if (service === 's3' && location === undefined) {
+      req.resume();
+      fail('invalid-uri');
+      return;
+    }
+    outcome.action = location ? s3Action(method, location, query) : dynamoAction(req.headers);
 
     const body = await readBody(
       req,
@@ -258,25 +278,54 @@ export async function startGateway(
     count(counters.byAccessKey, credential.accessKeyId);
     outcome.accessKeyId = credential.accessKeyId;
 
-    const decision = authorizeRequest(config, credential, service, {
-      method,
-      path,
-      headers: req.headers,
-      body,
-    });
-    if (!decision.ok) {
-      fail('access-denied', {
-        arn: credential.arn,
-        action: decision.action,
-        resource: decision.resource,
+    const copySourceHeader = firstHeader(req.headers['x-amz-copy-source']);
+    let copySource: S3CopySource | undefined;
+    if (location && copySourceHeader !== undefined && method === 'PUT' && location.key !== '') {
+      copySource = parseCopySource(copySourceHeader);
+      if (copySource === undefined) {
+        fail('invalid-copy-source');
+        return;
+      }
+    }
+    const requests: AuthorizableRequest[] = location
+      ? [{ service: 's3', action: outcome.action, ...location, query, headers: req.headers }]
+      : [{ service: 'dynamodb', action: outcome.action, body, headers: req.headers }];
+    if (copySource) {
+      // CopyObject and UploadPartCopy read their source: S3 authorizes that read on its own.
+      requests.push({
+        service: 's3',
+        action: copySource.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
+        bucket: copySource.bucket,
+        key: copySource.key,
+        query: new URLSearchParams(),
+        headers: req.headers,
       });
-      return;
+    }
+    for (const request of requests) {
+      const decision = authorizeRequest(config, credential, request);
+      if (!decision.ok) {
+        fail('access-denied', {
+          arn: credential.arn,
+          action: decision.action,
+          resource: decision.resource,
+        });
+        return;
+      }
     }
 
-    const forward =
-      service === 's3'
-        ? s3Forward(config, backends.s3, gatewayHost(), method, path, query, req.headers, body)
-        : dynamoForward(backends.dynamodb, method, rawUrl, req.headers, body);
+    const forward = location
+      ? s3Forward(
+          config,
+          channels.s3,
+          gatewayHost(),
+          method,
+          location,
+          copySource,
+          query,
+          req.headers,
+          body,
+        )
+      : dynamoForward(channels.dynamodb, method, req.headers, body);
     if (forward === undefined) {
       fail('malformed', { message: 'The aws-chunked request body is malformed.' });
       return;
@@ -337,8 +386,15 @@ export async function startGateway(
   };
 }
 
-async function stopBackends(backends: { s3: S3Backend; dynamodb: DynamoBackend }): Promise<void> {
+interface Backends {
+  s3: S3Backend;
+  dynamodb: DynamoBackend;
+  channels: BackendChannels;
+}
+
+async function stopBackends(backends: Backends): Promise<void> {
   const results = await Promise.allSettled([backends.s3.stop(), backends.dynamodb.stop()]);
+  await backends.channels.remove();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
@@ -352,7 +408,9 @@ interface Outcome {
 }
 
 interface ForwardRequest {
-  url: string;
+  channel: BackendChannel;
+  /** Origin-form path and query, sent byte for byte. */
+  path: string;
   method: string;
   headers: OutgoingHttpHeaders;
   body: Uint8Array;
@@ -369,10 +427,11 @@ interface ForwardRequest {
  */
 function s3Forward(
   config: DevstackConfig,
-  backend: S3Backend,
+  channel: BackendChannel,
   gatewayHost: string,
   method: string,
-  path: string,
+  location: S3Location,
+  copySource: S3CopySource | undefined,
   query: URLSearchParams,
   incoming: IncomingHttpHeaders,
   body: Uint8Array,
@@ -381,6 +440,9 @@ function s3Forward(
   headers.host = gatewayHost;
   delete headers.authorization;
   delete headers['x-amz-security-token'];
+  // Only a source that was authorized as a read may reach s3rver.
+  if (copySource) headers['x-amz-copy-source'] = backendCopySource(copySource);
+  else delete headers['x-amz-copy-source'];
   let payload = body;
   const encodings = String(headers['content-encoding'] ?? '')
     .split(',')
@@ -416,20 +478,20 @@ function s3Forward(
   headers['content-length'] = String(payload.byteLength);
   const kept = [...query].filter(([name]) => !PRESIGN_PARAMS.has(name.toLowerCase()));
   const search = kept.length > 0 ? `?${new URLSearchParams(kept).toString()}` : '';
-  return { url: `${backend.url}${path}${search}`, method, headers, body: payload };
+  return { channel, path: `${backendS3Path(location)}${search}`, method, headers, body: payload };
 }
 
-/** dynalite checks only the shape of auth, so DynamoDB requests go through byte for byte. */
+/** dynalite checks only the shape of auth, so DynamoDB requests go through as they came. */
 function dynamoForward(
-  backend: DynamoBackend,
+  channel: BackendChannel,
   method: string,
-  rawUrl: string,
   incoming: IncomingHttpHeaders,
   body: Uint8Array,
 ): ForwardRequest {
   const headers = forwardableHeaders(incoming);
   headers['content-length'] = String(body.byteLength);
-  return { url: `${backend.url}${rawUrl}`, method, headers, body };
+  // DynamoDB has one endpoint path; nothing of the client's path matters to the backend.
+  return { channel, path: '/', method, headers, body };
 }
 
 function forwardableHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders {
@@ -442,10 +504,12 @@ function forwardableHeaders(incoming: IncomingHttpHeaders): OutgoingHttpHeaders 
 
 function send(forward: ForwardRequest): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
+    // Options, never a URL: a URL would be parsed again, and URL parsing resolves dot segments.
     // No agent: one connection per request, so nothing lingers after stop().
-    const upstream = httpRequest(forward.url, {
+    const upstream = httpRequest({
+      ...channelRequestOptions(forward.channel, forward.headers),
+      path: forward.path,
       method: forward.method,
-      headers: forward.headers,
       agent: false,
     });
     upstream.on('response', resolve);

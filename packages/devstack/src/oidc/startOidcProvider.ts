@@ -19,7 +19,7 @@ import {
 } from './htmlPage.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
 import { MemoryAdapter } from './memoryAdapter.js';
-import { closeServer, listen } from './serverLifecycle.js';
+import { closeServer, listen } from '../http/serverLifecycle.js';
 
 /** Claims for {@link OidcServer.mintIdToken}; any extra claim is copied into the token. */
 export interface MintIdTokenClaims {

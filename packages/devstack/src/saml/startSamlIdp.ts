@@ -17,7 +17,7 @@ import {
   PAGE_STYLESHEET_PATH,
 } from '../oidc/htmlPage.js';
 import { readFormBody } from '../oidc/readFormBody.js';
-import { closeServer, listen } from '../oidc/serverLifecycle.js';
+import { closeServer, listen } from '../http/serverLifecycle.js';
 import { buildSamlResponseXml } from './buildSamlResponseXml.js';
 import { createSigningCertificate } from './createSigningCertificate.js';
 import { validateSamlSchema } from './validateSamlSchema.js';

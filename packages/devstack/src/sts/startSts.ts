@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
-import { listen } from '../oidc/serverLifecycle.js';
+import { listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { parseSigV4, verifySigV4 } from '../sigv4/verifySigV4.js';

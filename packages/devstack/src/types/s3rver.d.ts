@@ -1,10 +1,8 @@
 // s3rver ships no types; this declares the small part the gateway uses.
 declare module 's3rver' {
-  import type { AddressInfo } from 'node:net';
+  import type { Server } from 'node:http';
 
   interface S3rverOptions {
-    address?: string;
-    port?: number;
     silent?: boolean;
     directory?: string;
     resetOnClose?: boolean;
@@ -15,8 +13,12 @@ declare module 's3rver' {
 
   class S3rver {
     constructor(options?: S3rverOptions);
-    run(): Promise<AddressInfo>;
-    close(): Promise<void>;
+    /** The filesystem store; its class holds the key ↔ file path hooks. */
+    readonly store: object;
+    /** Creates the `configureBuckets` buckets (what `run()` does before it listens). */
+    configureBuckets(): Promise<void>;
+    /** Creates an HTTP server for the app and listens with `server.listen(...args)`. */
+    listen(...args: unknown[]): Promise<Server>;
   }
 
   export default S3rver;
