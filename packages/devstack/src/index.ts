@@ -39,13 +39,15 @@ export type {
 export { startSamlIdp } from './saml/startSamlIdp.js';
 export type { IssueAssertionParams, SamlIdpServer } from './saml/startSamlIdp.js';
 export { AWS_SAML_ATTRIBUTES } from './saml/buildSamlResponseXml.js';
-export { verifySigV4, parseSigV4 } from './sigv4/verifySigV4.js';
+export { verifySigV4 } from './sigv4/verifySigV4.js';
 export type {
-  IncomingSignedRequest,
+  SigV4Expectations,
+  SigV4Failure,
   SigV4FailureReason,
-  SigV4Parts,
   SigV4Result,
 } from './sigv4/verifySigV4.js';
+export { parseSigV4 } from './sigv4/parseSigV4.js';
+export type { IncomingSignedRequest, ParsedSigV4, SigV4Parts } from './sigv4/parseSigV4.js';
 export { decodeAwsChunked } from './sigv4/decodeAwsChunked.js';
 export type { AwsChunk, DecodedAwsChunked } from './sigv4/decodeAwsChunked.js';
 export { startSts, STS_API_VERSION } from './sts/startSts.js';

@@ -211,17 +211,84 @@ describe('verifySigV4', () => {
       });
     });
 
-    it('refuses requests signed more than 15 minutes away from the clock', async () => {
+    it('refuses requests signed more than 15 minutes away from the clock as time-skewed, in AWS words', async () => {
       const req = incoming(await signedPost(LONG_TERM));
       expect(await verifySigV4(req, store, T + 15 * 60_000)).toMatchObject({ ok: true });
       expect(await verifySigV4(req, store, T + 15 * 60_000 + 1000)).toMatchObject({
         ok: false,
-        reason: 'request-expired',
+        reason: 'time-skewed',
+        requestTime: '20300101T120000Z',
+        message:
+          'Signature expired: 20300101T120000Z is now earlier than 20300101T120001Z (20300101T121501Z - 15 min.)',
       });
       expect(await verifySigV4(req, store, T - 16 * 60_000)).toMatchObject({
         ok: false,
-        reason: 'request-expired',
+        reason: 'time-skewed',
+        message:
+          'Signature not yet current: 20300101T120000Z is still later than 20300101T115900Z (20300101T114400Z + 15 min.)',
       });
+    });
+
+    it('refuses an x-amz-* header added after signing, naming it', async () => {
+      const req = incoming(await signedPost(LONG_TERM));
+      expect(
+        await verifySigV4(
+          { ...req, headers: { ...req.headers, 'x-amz-meta-added': 'later' } },
+          store,
+          T,
+        ),
+      ).toMatchObject({
+        ok: false,
+        reason: 'unsigned-headers',
+        message: 'There were headers present in the request which were not signed',
+        unsignedHeaders: ['x-amz-meta-added'],
+      });
+      // Other headers may stay unsigned, as in AWS.
+      expect(
+        await verifySigV4({ ...req, headers: { ...req.headers, 'user-agent': 'x' } }, store, T),
+      ).toMatchObject({ ok: true });
+    });
+
+    it('lets a session token be added after signing outside S3 (the documented exception), not at S3', async () => {
+      const keys = { accessKeyId: temp.accessKeyId, secretAccessKey: temp.secretAccessKey };
+      const token = { 'x-amz-security-token': temp.sessionToken! };
+      const sts = incoming(await signedPost(keys));
+      expect(
+        await verifySigV4({ ...sts, headers: { ...sts.headers, ...token } }, store, T),
+      ).toMatchObject({ ok: true });
+      const s3 = incoming(
+        (await signer(keys, 's3').sign(
+          {
+            method: 'GET',
+            protocol: 'http:',
+            hostname: '127.0.0.1',
+            port: 4566,
+            path: '/bucket/key',
+            headers: { host: HOST, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+          },
+          { signingDate: new Date(T) },
+        )) as unknown as SmithyLikeRequest,
+      );
+      expect(
+        await verifySigV4({ ...s3, headers: { ...s3.headers, ...token } }, store, T),
+      ).toMatchObject({
+        ok: false,
+        reason: 'unsigned-headers',
+        unsignedHeaders: ['x-amz-security-token'],
+      });
+    });
+
+    it('refuses a credential scope naming another region or service than the server', async () => {
+      const req = incoming(await signedPost(LONG_TERM));
+      expect(
+        await verifySigV4(req, store, T, { region: 'eu-west-1', services: ['sts'] }),
+      ).toMatchObject({ ok: false, reason: 'wrong-region', scopedRegion: 'us-east-1' });
+      expect(
+        await verifySigV4(req, store, T, { region: 'us-east-1', services: ['s3', 'dynamodb'] }),
+      ).toMatchObject({ ok: false, reason: 'wrong-service' });
+      expect(
+        await verifySigV4(req, store, T, { region: 'us-east-1', services: ['sts'] }),
+      ).toMatchObject({ ok: true });
     });
 
     it('double-encodes paths for services other than S3', async () => {
@@ -446,7 +513,29 @@ describe('verifySigV4', () => {
         ),
       ).toMatchObject({
         ok: false,
-        reason: 'malformed',
+        reason: 'malformed-query',
+      });
+    });
+
+    it('refuses X-Amz-Expires above seven days', async () => {
+      const query = new URLSearchParams({
+        'X-Amz-Algorithm': 'AWS4-HMAC-SHA256',
+        'X-Amz-Credential': `${LONG_TERM.accessKeyId}/20300101/us-east-1/s3/aws4_request`,
+        'X-Amz-Date': '20300101T120000Z',
+        'X-Amz-Expires': '604801',
+        'X-Amz-SignedHeaders': 'host',
+        'X-Amz-Signature': 'abc',
+      });
+      expect(
+        await verifySigV4(
+          { method: 'GET', path: '/', query, headers: { host: HOST }, body: new Uint8Array() },
+          store,
+          T,
+        ),
+      ).toMatchObject({
+        ok: false,
+        reason: 'malformed-query',
+        message: 'X-Amz-Expires must be less than a week (in seconds) that is 604800',
       });
     });
   });

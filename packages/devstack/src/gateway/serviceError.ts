@@ -38,6 +38,12 @@ export interface ServiceErrorDetail {
   action?: string;
   /** Resource ARN, for AccessDenied messages. */
   resource?: string;
+  /** `time-skewed` (S3): the request's `X-Amz-Date`, echoed as `RequestTime`. */
+  requestTime?: string;
+  /** `time-skewed` (S3): the server's clock, as `ServerTime`; the SDK corrects its clock with it. */
+  serverTime?: string;
+  /** `unsigned-headers` (S3): the unsigned `x-amz-*` headers, as `HeadersNotSigned`. */
+  headersNotSigned?: string[];
 }
 
 interface WireError {
@@ -70,7 +76,23 @@ const S3_ERRORS: Record<GatewayErrorKind, WireError> = {
     code: 'InvalidToken',
     message: 'The provided token is malformed or otherwise invalid.',
   },
+  'malformed-query': {
+    status: 400,
+    code: 'AuthorizationQueryParametersError',
+    message:
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+  },
   'request-expired': { status: 403, code: 'AccessDenied', message: 'Request has expired' },
+  'time-skewed': {
+    status: 403,
+    code: 'RequestTimeTooSkewed',
+    message: 'The difference between the request time and the current time is too large.',
+  },
+  'unsigned-headers': {
+    status: 403,
+    code: 'AccessDenied',
+    message: 'There were headers present in the request which were not signed',
+  },
   'wrong-service': {
     status: 403,
     code: 'SignatureDoesNotMatch',
@@ -139,10 +161,26 @@ const DYNAMO_ERRORS: Record<GatewayErrorKind, WireError> = {
     code: `${COVAL}UnrecognizedClientException`,
     message: 'The security token included in the request is invalid.',
   },
+  'malformed-query': {
+    status: 400,
+    code: `${COVAL}IncompleteSignatureException`,
+    message: 'The Authorization header or query-string signature is incomplete.',
+  },
   'request-expired': {
     status: 400,
     code: `${COVAL}InvalidSignatureException`,
     message: 'Signature expired: the request time is too far from the current time.',
+  },
+  // DynamoDB answers a stale X-Amz-Date with InvalidSignatureException "Signature expired: …".
+  'time-skewed': {
+    status: 400,
+    code: `${COVAL}InvalidSignatureException`,
+    message: 'Signature expired: the request time is too far from the current time.',
+  },
+  'unsigned-headers': {
+    status: 400,
+    code: `${COVAL}InvalidSignatureException`,
+    message: 'There were headers present in the request which were not signed',
   },
   'wrong-service': {
     status: 400,
@@ -203,9 +241,19 @@ function s3Error(kind: GatewayErrorKind, detail: ServiceErrorDetail): ServiceErr
   if (kind === 'access-denied' && detail.message === undefined && detail.arn !== undefined) {
     message = `User: ${detail.arn} is not authorized to perform: ${detail.action ?? 's3:*'} on resource: "${detail.resource ?? '*'}"`;
   }
+  const extra: [string, string | undefined][] = [
+    ['RequestTime', detail.requestTime],
+    ['ServerTime', detail.serverTime],
+    ['MaxAllowedSkewMilliseconds', kind === 'time-skewed' ? '900000' : undefined],
+    ['HeadersNotSigned', detail.headersNotSigned?.join(', ')],
+  ];
   const body =
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     `<Error><Code>${wire.code}</Code><Message>${escapeXml(message)}</Message>` +
+    extra
+      .filter((pair): pair is [string, string] => pair[1] !== undefined)
+      .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+      .join('') +
     `<RequestId>${requestId}</RequestId></Error>`;
   return {
     status: wire.status,

@@ -15,6 +15,7 @@ import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
+import type { SigV4Failure } from '../sigv4/verifySigV4.js';
 import { authorizeRequest, dynamoAction } from './authorizeRequest.js';
 import type { AuthorizableRequest } from './authorizeRequest.js';
 import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
@@ -22,7 +23,12 @@ import type { BackendChannel, BackendChannels } from './backendChannel.js';
 import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
-import type { GatewayErrorKind, GatewayService, ServiceErrorResponse } from './serviceError.js';
+import type {
+  GatewayErrorKind,
+  GatewayService,
+  ServiceErrorDetail,
+  ServiceErrorResponse,
+} from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
 import {
@@ -189,6 +195,9 @@ export async function startGateway(
     outcome: Outcome,
   ): Promise<void> {
     counters.requests += 1;
+    const now = clock();
+    // The Date of every answer is the gateway's clock: SDK v3 corrects its clock skew from it.
+    res.setHeader('date', new Date(now).toUTCString());
     const method = (req.method ?? 'GET').toUpperCase();
     const rawUrl = req.url ?? '/';
     const queryStart = rawUrl.indexOf('?');
@@ -254,24 +263,11 @@ export async function startGateway(
     const verified = await verifySigV4(
       { method, path, query, headers: req.headers, body },
       deps.store,
-      clock(),
+      now,
+      { region: config.region, services: ['s3', 'dynamodb'] },
     );
     if (!verified.ok) {
-      fail(verified.reason, verified.reason === 'malformed' ? { message: verified.message } : {});
-      return;
-    }
-    if (verified.service !== service) {
-      fail('wrong-service');
-      return;
-    }
-    if (verified.region !== config.region) {
-      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
-      fail('wrong-region', {
-        message:
-          service === 's3'
-            ? `The authorization header is malformed; the region '${verified.region}' is wrong; expecting '${config.region}'`
-            : `Credential should be scoped to a valid region, not '${verified.region}'. The devstack region is '${config.region}'.`,
-      });
+      fail(verified.reason, sigV4ErrorDetail(service, verified, config.region, now));
       return;
     }
     const { credential } = verified;
@@ -397,6 +393,40 @@ async function stopBackends(backends: Backends): Promise<void> {
   await backends.channels.remove();
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failed) throw failed.reason;
+}
+
+/** What a SigV4 failure's error body says, in the service's words. */
+function sigV4ErrorDetail(
+  service: GatewayService,
+  failure: SigV4Failure,
+  region: string,
+  now: number,
+): ServiceErrorDetail {
+  switch (failure.reason) {
+    case 'malformed':
+    case 'malformed-query':
+      return { message: failure.message };
+    case 'time-skewed':
+      return service === 's3'
+        ? {
+            ...(failure.requestTime !== undefined ? { requestTime: failure.requestTime } : {}),
+            serverTime: new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+          }
+        : { message: failure.message };
+    case 'unsigned-headers':
+      return { headersNotSigned: failure.unsignedHeaders ?? [] };
+    case 'wrong-region':
+      // AWS refuses a signature scoped to another region; a misconfigured app should learn here.
+      return service === 's3'
+        ? {
+            message: `The authorization header is malformed; the region '${failure.scopedRegion ?? ''}' is wrong; expecting '${region}'`,
+          }
+        : {
+            message: `Credential should be scoped to a valid region, not '${failure.scopedRegion ?? ''}'. The devstack region is '${region}'.`,
+          };
+    default:
+      return {};
+  }
 }
 
 /** What the request log learns while a request is handled. */
@@ -527,7 +557,8 @@ function responseHeaders(
   for (const [name, value] of Object.entries(upstream)) {
     // The backends' own CORS answers (dynalite: `*`) would double or contradict the gateway's.
     if (value === undefined || HOP_BY_HOP.has(name) || name.startsWith('access-control-')) continue;
-    if (name === 'vary') continue;
+    // The backends' Date is the real clock; the gateway's (set on every answer) is the server time.
+    if (name === 'vary' || name === 'date') continue;
     headers[name] = value;
   }
   if (service === 'dynamodb' && headers['x-amzn-requestid'] === undefined) {

@@ -9,28 +9,53 @@ import {
   signingKey,
 } from './canonicalRequest.js';
 import { decodeAwsChunked } from './decodeAwsChunked.js';
-
-/** A request as an HTTP server received it, before any body decoding. */
-export interface IncomingSignedRequest {
-  method: string;
-  /** Path as received on the wire, still percent-encoded, without the query string. */
-  path: string;
-  query: URLSearchParams;
-  /** Node-style headers (names in any case; Node gives lower case). */
-  headers: Record<string, string | string[] | undefined>;
-  /** Body bytes exactly as received (for `aws-chunked` uploads: still chunk-encoded). */
-  body: Uint8Array;
-}
+import {
+  ALGORITHM,
+  MAX_REQUEST_SKEW_MS,
+  PAYLOAD_MODES,
+  lowerHeaders,
+  parseAmzDate,
+  parseSigV4,
+  single,
+} from './parseSigV4.js';
+import type { IncomingSignedRequest, SigV4Parts } from './parseSigV4.js';
 
 /** Why a request was not accepted; servers map these to their wire error codes. */
 export type SigV4FailureReason =
   | 'missing'
   | 'malformed'
+  | 'malformed-query'
   | 'unknown-key'
   | 'bad-signature'
   | 'expired'
   | 'token-mismatch'
-  | 'request-expired';
+  | 'request-expired'
+  | 'time-skewed'
+  | 'unsigned-headers'
+  | 'wrong-region'
+  | 'wrong-service';
+
+/** What the receiving server is: a signature scoped to anything else is refused. */
+export interface SigV4Expectations {
+  /** The server's region (`us-east-1`). */
+  region: string;
+  /** Services the server answers for, as credential scopes name them (`s3`, `dynamodb`, `sts`). */
+  services: readonly string[];
+}
+
+/** A refused request: why, a message in AWS's words, and the details error bodies carry. */
+export interface SigV4Failure {
+  ok: false;
+  reason: SigV4FailureReason;
+  message: string;
+  accessKeyId?: string;
+  /** `time-skewed`: the request's `X-Amz-Date` (S3 echoes it as `RequestTime`). */
+  requestTime?: string;
+  /** `unsigned-headers`: the `x-amz-*` headers that were not signed (S3's `HeadersNotSigned`). */
+  unsignedHeaders?: string[];
+  /** `wrong-region`: the region the signature is scoped to. */
+  scopedRegion?: string;
+}
 
 /** Outcome of {@link verifySigV4}. */
 export type SigV4Result =
@@ -44,187 +69,7 @@ export type SigV4Result =
       /** Trailing headers of an `aws-chunked` body (e.g. `x-amz-checksum-crc32`). */
       trailers?: Record<string, string>;
     }
-  | { ok: false; reason: SigV4FailureReason; message: string; accessKeyId?: string };
-
-/** Details of a SigV4 signature as carried by the request (header or presigned query). */
-export interface SigV4Parts {
-  presigned: boolean;
-  accessKeyId: string;
-  date: string;
-  region: string;
-  service: string;
-  signedHeaders: string[];
-  signature: string;
-  amzDate: string;
-  /** Presigned URL lifetime in seconds. */
-  expiresSeconds?: number;
-  sessionToken?: string;
-}
-
-const ALGORITHM = 'AWS4-HMAC-SHA256';
-/** `x-amz-content-sha256` values besides a hex hash that SigV4 (not SigV4a) requests may declare. */
-const PAYLOAD_MODES = new Set([
-  'UNSIGNED-PAYLOAD',
-  'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
-  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
-  'STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER',
-]);
-/** AWS accepts header-signed requests whose X-Amz-Date is within 15 minutes of its clock. */
-export const MAX_REQUEST_SKEW_MS = 15 * 60 * 1000;
-const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
-
-function lowerHeaders(headers: IncomingSignedRequest['headers']): Map<string, string | string[]> {
-  const out = new Map<string, string | string[]>();
-  for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out.set(name.toLowerCase(), value);
-  }
-  return out;
-}
-
-function single(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** Epoch ms of an ISO-8601 basic timestamp (`20240101T120000Z`), or NaN. */
-export function parseAmzDate(value: string): number {
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
-  if (!m) return Number.NaN;
-  return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-}
-
-type Parsed =
-  { ok: true; parts: SigV4Parts } | { ok: false; reason: 'missing' | 'malformed'; message: string };
-
-function parseCredentialScope(
-  credential: string,
-): { accessKeyId: string; date: string; region: string; service: string } | undefined {
-  const parts = credential.split('/');
-  if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
-  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
-  if (!accessKeyId || !/^\d{8}$/.test(date) || !region || !service) return undefined;
-  return { accessKeyId, date, region, service };
-}
-
-/**
- * Reads the SigV4 parameters of a request without checking them, e.g. to attribute a request to
- * an access key before verification.
- */
-export function parseSigV4(req: IncomingSignedRequest): Parsed {
-  const headers = lowerHeaders(req.headers);
-  const authorization = single(headers.get('authorization'));
-  const queryAlgorithm = req.query.get('X-Amz-Algorithm');
-  if (authorization !== undefined && authorization !== '') {
-    const space = authorization.indexOf(' ');
-    const algorithm = space < 0 ? authorization : authorization.slice(0, space);
-    if (algorithm !== ALGORITHM) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message: `Unsupported AWS 'algorithm': '${algorithm}'.`,
-      };
-    }
-    const fields = new Map<string, string>();
-    for (const piece of authorization.slice(space + 1).split(',')) {
-      const eq = piece.indexOf('=');
-      if (eq > 0) fields.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
-    }
-    const credential = fields.get('Credential');
-    const signedHeaders = fields.get('SignedHeaders');
-    const signature = fields.get('Signature');
-    for (const [name, value] of [
-      ['Credential', credential],
-      ['SignedHeaders', signedHeaders],
-      ['Signature', signature],
-    ] as const) {
-      if (!value) {
-        return {
-          ok: false,
-          reason: 'malformed',
-          message: `Authorization header requires '${name}' parameter. Authorization header requires 'Credential', 'SignedHeaders' and 'Signature' parameters.`,
-        };
-      }
-    }
-    const scope = parseCredentialScope(credential!);
-    if (!scope) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message:
-          'Credential must have exactly 5 slash-delimited elements, e.g. keyid/date/region/service/term.',
-      };
-    }
-    const amzDate = single(headers.get('x-amz-date'));
-    if (amzDate === undefined) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message:
-          "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
-      };
-    }
-    const parts: SigV4Parts = {
-      presigned: false,
-      ...scope,
-      signedHeaders: signedHeaders!.split(';'),
-      signature: signature!,
-      amzDate,
-    };
-    const token = single(headers.get('x-amz-security-token'));
-    if (token !== undefined) parts.sessionToken = token;
-    return { ok: true, parts };
-  }
-  if (queryAlgorithm !== null || req.query.has('X-Amz-Signature')) {
-    if (queryAlgorithm !== ALGORITHM) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message: `X-Amz-Algorithm only supports "${ALGORITHM}".`,
-      };
-    }
-    const credential = req.query.get('X-Amz-Credential');
-    const signedHeaders = req.query.get('X-Amz-SignedHeaders');
-    const signature = req.query.get('X-Amz-Signature');
-    const amzDate = req.query.get('X-Amz-Date');
-    const expires = req.query.get('X-Amz-Expires');
-    if (!credential || !signedHeaders || !signature || !amzDate || !expires) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message:
-          'Query-string authentication requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
-      };
-    }
-    const scope = parseCredentialScope(credential);
-    if (!scope) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message: 'Error parsing the X-Amz-Credential parameter.',
-      };
-    }
-    const expiresSeconds = /^\d+$/.test(expires) ? Number(expires) : Number.NaN;
-    if (!(expiresSeconds >= 1 && expiresSeconds <= MAX_PRESIGN_SECONDS)) {
-      return {
-        ok: false,
-        reason: 'malformed',
-        message: 'X-Amz-Expires must be a number of seconds between 1 and 604800 (seven days).',
-      };
-    }
-    const parts: SigV4Parts = {
-      presigned: true,
-      ...scope,
-      signedHeaders: signedHeaders.split(';'),
-      signature,
-      amzDate,
-      expiresSeconds,
-    };
-    const token =
-      req.query.get('X-Amz-Security-Token') ?? single(headers.get('x-amz-security-token'));
-    if (token !== null && token !== undefined) parts.sessionToken = token;
-    return { ok: true, parts };
-  }
-  return { ok: false, reason: 'missing', message: 'Request is missing Authentication Token' };
-}
+  | SigV4Failure;
 
 function payloadHash(
   req: IncomingSignedRequest,
@@ -256,10 +101,27 @@ const iso = (ms: number) =>
     .replace(/[-:]/g, '');
 
 /**
+ * `x-amz-*` headers the request carries but did not sign. S3 requires every one signed; the other
+ * services document one exception, `X-Amz-Security-Token`, which may be added after signing.
+ */
+function unsignedAmzHeaders(headers: Map<string, string | string[]>, parts: SigV4Parts): string[] {
+  const signed = new Set(parts.signedHeaders);
+  return [...headers.keys()].filter(
+    (name) =>
+      name.startsWith('x-amz-') &&
+      !signed.has(name) &&
+      !(parts.service !== 's3' && name === 'x-amz-security-token'),
+  );
+}
+
+/**
  * Verifies an AWS Signature Version 4 request — header-signed (`Authorization: AWS4-HMAC-SHA256 …`)
  * or presigned (`X-Amz-Signature` in the query) — against the credentials in `store`, the way AWS
- * does: the signature is recomputed over the signed headers with the key's secret, the session
- * token must belong to the key, expired credentials and stale requests are refused.
+ * does: the credential scope must name this server's region and service, `host` and every
+ * `x-amz-*` header must be signed, a header-signed `X-Amz-Date` must be within 15 minutes of `now`
+ * (`time-skewed`, what SDKs correct their clock on), a presigned URL lives at most 7 days, the
+ * signature is recomputed over the signed headers with the key's secret, the session token must
+ * belong to the key, and expired credentials are refused.
  *
  * Payload modes: a hex `x-amz-content-sha256` must match the body; `UNSIGNED-PAYLOAD` and the
  * SigV4 `STREAMING-*` modes are signed literally, and `aws-chunked` bodies come back decoded (chunk
@@ -267,21 +129,36 @@ const iso = (ms: number) =>
  * any other value is refused as malformed.
  *
  * @param now - epoch ms of the server's clock; drives every expiry decision.
+ * @param expected - the server's region and services; without it any scope is accepted.
  */
 export async function verifySigV4(
   req: IncomingSignedRequest,
   store: CredentialStore,
   now: number,
+  expected?: SigV4Expectations,
 ): Promise<SigV4Result> {
   const parsed = parseSigV4(req);
   if (!parsed.ok) return parsed;
   const { parts } = parsed;
-  const fail = (reason: SigV4FailureReason, message: string): SigV4Result => ({
-    ok: false,
-    reason,
-    message,
-    accessKeyId: parts.accessKeyId,
-  });
+  const fail = (
+    reason: SigV4FailureReason,
+    message: string,
+    detail: Partial<SigV4Failure> = {},
+  ): SigV4Failure => ({ ok: false, reason, message, accessKeyId: parts.accessKeyId, ...detail });
+
+  if (expected && !expected.services.includes(parts.service)) {
+    return fail(
+      'wrong-service',
+      `Credential should be scoped to correct service: '${expected.services.join("' or '")}'.`,
+    );
+  }
+  if (expected && parts.region !== expected.region) {
+    return fail(
+      'wrong-region',
+      `Credential should be scoped to a valid region, not '${parts.region}'.`,
+      { scopedRegion: parts.region },
+    );
+  }
 
   const credential = store.lookup(parts.accessKeyId);
   if (!credential)
@@ -312,6 +189,16 @@ export async function verifySigV4(
       "SignedHeaders must be lower-case, sorted, separated by ';' and include 'host'.",
     );
   }
+  const unsigned = unsignedAmzHeaders(headers, parts);
+  if (unsigned.length > 0) {
+    return fail(
+      'unsigned-headers',
+      'There were headers present in the request which were not signed',
+      {
+        unsignedHeaders: unsigned,
+      },
+    );
+  }
   const amzMs = parseAmzDate(parts.amzDate);
   if (Number.isNaN(amzMs)) {
     return fail('malformed', `Invalid X-Amz-Date '${parts.amzDate}': expected YYYYMMDDTHHMMSSZ.`);
@@ -322,7 +209,20 @@ export async function verifySigV4(
       `Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parts.date}' != '${parts.amzDate.slice(0, 8)}', from '${parts.amzDate}'.`,
     );
   }
-
+  if (!parts.presigned && now - amzMs > MAX_REQUEST_SKEW_MS) {
+    return fail(
+      'time-skewed',
+      `Signature expired: ${parts.amzDate} is now earlier than ${iso(now - MAX_REQUEST_SKEW_MS)} (${iso(now)} - 15 min.)`,
+      { requestTime: parts.amzDate },
+    );
+  }
+  if (!parts.presigned && amzMs - now > MAX_REQUEST_SKEW_MS) {
+    return fail(
+      'time-skewed',
+      `Signature not yet current: ${parts.amzDate} is still later than ${iso(now + MAX_REQUEST_SKEW_MS)} (${iso(now)} + 15 min.)`,
+      { requestTime: parts.amzDate },
+    );
+  }
   const lines: string[] = [];
   for (const name of signedHeaders) {
     const value = canonicalHeaderValue(headers.get(name));
@@ -360,8 +260,8 @@ export async function verifySigV4(
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;
   const stringToSign = [ALGORITHM, parts.amzDate, scope, sha256Hex(canonical)].join('\n');
   const key = signingKey(credential.secretAccessKey, parts.date, parts.region, parts.service);
-  const expected = hmacHex(key, stringToSign);
-  if (!sameHex(expected, parts.signature.toLowerCase())) {
+  const computed = hmacHex(key, stringToSign);
+  if (!sameHex(computed, parts.signature.toLowerCase())) {
     return fail(
       'bad-signature',
       'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
@@ -382,16 +282,6 @@ export async function verifySigV4(
         `Request is not yet valid: X-Amz-Date ${parts.amzDate} is later than ${iso(now + MAX_REQUEST_SKEW_MS)} (${iso(now)} + 15 min.)`,
       );
     }
-  } else if (now - amzMs > MAX_REQUEST_SKEW_MS) {
-    return fail(
-      'request-expired',
-      `Signature expired: ${parts.amzDate} is now earlier than ${iso(now - MAX_REQUEST_SKEW_MS)} (${iso(now)} - 15 min.)`,
-    );
-  } else if (amzMs - now > MAX_REQUEST_SKEW_MS) {
-    return fail(
-      'request-expired',
-      `Signature not yet current: ${parts.amzDate} is still later than ${iso(now + MAX_REQUEST_SKEW_MS)} (${iso(now)} + 15 min.)`,
-    );
   }
   const success = { ok: true as const, credential, service: parts.service, region: parts.region };
   const mode = declaredHash ?? '';

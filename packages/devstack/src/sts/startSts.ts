@@ -7,8 +7,10 @@ import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
 import { listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
-import { parseSigV4, verifySigV4 } from '../sigv4/verifySigV4.js';
-import type { IncomingSignedRequest } from '../sigv4/verifySigV4.js';
+import { parseSigV4 } from '../sigv4/parseSigV4.js';
+import type { IncomingSignedRequest } from '../sigv4/parseSigV4.js';
+import { verifySigV4 } from '../sigv4/verifySigV4.js';
+import type { SigV4FailureReason } from '../sigv4/verifySigV4.js';
 import { assumeRole } from './assumeRole.js';
 import { assumeRoleWithSaml } from './assumeRoleWithSaml.js';
 import { assumeRoleWithWebIdentity } from './assumeRoleWithWebIdentity.js';
@@ -110,12 +112,24 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function authError(reason: string, message: string): StsError {
+/** The STS error for a refused signature, in AWS STS's codes and words. */
+function authError(reason: SigV4FailureReason, message: string): StsError {
   switch (reason) {
     case 'missing':
       return new StsError('MissingAuthenticationToken', 'Request is missing Authentication Token');
     case 'malformed':
+    case 'malformed-query':
       return new StsError('IncompleteSignature', message);
+    case 'wrong-region':
+      return new StsError(
+        'SignatureDoesNotMatch',
+        'Credential should be scoped to a valid region. ',
+      );
+    case 'wrong-service':
+      return new StsError(
+        'SignatureDoesNotMatch',
+        "Credential should be scoped to correct service: 'sts'. ",
+      );
     case 'unknown-key':
     case 'token-mismatch':
       return new StsError(
@@ -392,14 +406,11 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
         webIdentityKeys,
         samlSigningCertPem: deps.samlSigningCertPem,
         authenticate: () =>
-          (authenticated ??= verifySigV4(signed, deps.store, now).then((result) => {
+          (authenticated ??= verifySigV4(signed, deps.store, now, {
+            region: config.region,
+            services: ['sts'],
+          }).then((result) => {
             if (!result.ok) throw authError(result.reason, result.message);
-            if (result.service !== 'sts') {
-              throw new StsError(
-                'SignatureDoesNotMatch',
-                "Credential should be scoped to correct service: 'sts'. ",
-              );
-            }
             return result.credential;
           })),
       };

@@ -1,6 +1,6 @@
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
-import type { IncomingSignedRequest } from '../sigv4/verifySigV4.js';
+import type { IncomingSignedRequest } from '../sigv4/parseSigV4.js';
 import type { StsParams } from './stsParams.js';
 import type { XmlFields } from './stsXml.js';
 import type { WebIdentityKeys } from './webIdentityKeys.js';
