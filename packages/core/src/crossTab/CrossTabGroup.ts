@@ -67,6 +67,8 @@ export class CrossTabGroup {
   userTerm = 0;
   /** Whether this tab is refreshing for the group now (it ignores hand-offs meanwhile). */
   leading = false;
+  /** The term this tab leads under, while `leading`. */
+  leadTerm = 0;
 
   readonly #member: GroupMember;
   readonly #locks: CrossTabLocks;

@@ -249,11 +249,20 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     return record;
   }
 
-  publish(message: CoordinatorMessage | { readonly type: 'signed-in' }): void {
+  publish(
+    message: CoordinatorMessage | { readonly type: 'signed-in' } | { readonly type: 'token' },
+  ): void {
     if (message.type === 'signed-out') {
       const atMs = this.clock.now();
       this.signedOutAtMs = atMs;
       this.#signOutGroup(atMs).catch(noop);
+      return;
+    }
+    if (message.type === 'token') {
+      // Hand the (perhaps renewed) IdP user over before the STS call: should this tab close
+      // during it, the next leader renews with the refresh token the IdP issued last.
+      const group = this.#group;
+      if (group?.leading) group.handOff(group.leadTerm).catch(noop);
       return;
     }
     if (message.type === 'signed-in') {

@@ -114,8 +114,9 @@ async function asLeader(
   stolen: boolean,
 ): Promise<SessionRecord> {
   const { group, had, signal } = input;
-  group.leading = true;
   const term = group.takeTerm();
+  group.leading = true;
+  group.leadTerm = term;
   // What the leader this tab took over from says from now on is ignored.
   if (stolen) group.fence(term);
   try {

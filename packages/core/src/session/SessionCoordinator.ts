@@ -40,7 +40,11 @@ export interface SessionCoordinator {
   ): Promise<SessionRecord>;
   /**
    * Announces this tab's new credentials or sign-out to the others; `signed-in` says the user
-   * asked to sign in (`session.signIn()`), which ends a group sign-out the tab still remembers.
+   * asked to sign in (`session.signIn()`), which ends a group sign-out the tab still remembers;
+   * `token` that the token source just gave a token (it may have renewed the IdP user, which the
+   * group should have before the STS call, in case this tab closes during it).
    */
-  publish(message: CoordinatorMessage | { readonly type: 'signed-in' }): void;
+  publish(
+    message: CoordinatorMessage | { readonly type: 'signed-in' } | { readonly type: 'token' },
+  ): void;
 }

@@ -535,6 +535,7 @@ class SessionEngine extends Subscribable implements FederatedSession {
       );
     }
     (this.credentials.params as Record<TokenParam, string | undefined>)[param] = token;
+    this.#coordinator?.publish({ type: 'token' });
     return describeToken(token, param === 'WebIdentityToken' ? 'jwt' : 'saml');
   }
 
