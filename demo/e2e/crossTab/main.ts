@@ -30,6 +30,8 @@ interface CrossTabStats {
   providerCalls: number;
   s3Ok: number;
   s3Failed: string[];
+  /** Every status the session went through. */
+  statuses: string[];
 }
 
 declare global {
@@ -47,6 +49,7 @@ const stats: CrossTabStats = {
   providerCalls: 0,
   s3Ok: 0,
   s3Failed: [],
+  statuses: [],
 };
 window.fedcredsStats = stats;
 
@@ -88,6 +91,7 @@ async function main(): Promise<void> {
 
   const render = () => {
     const { status, credentials, identity } = session.getSnapshot();
+    if (stats.statuses.at(-1) !== status) stats.statuses.push(status);
     output('status').textContent = status;
     output('access-key-id').textContent = credentials?.accessKeyId ?? '';
     output('subject').textContent = identity?.subject ?? '';
@@ -121,7 +125,10 @@ async function main(): Promise<void> {
       const prefix = `${session.getSnapshot().identity?.subject ?? 'nobody'}/`;
       s3.send(new ListObjectsV2Command({ Bucket: config.bucket, Prefix: prefix })).then(
         () => (stats.s3Ok += 1),
-        (error: unknown) => stats.s3Failed.push(String((error as Error).name ?? error)),
+        (error: unknown) => {
+          const { name, message } = error as Error;
+          stats.s3Failed.push(`${name}: ${message}`);
+        },
       );
     }, 200);
   };
