@@ -9,6 +9,7 @@ const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = [
   { find: '@fedcreds/core/oidc', replacement: src('./packages/core/src/oidc/index.ts') },
   { find: '@fedcreds/core', replacement: src('./packages/core/src/index.ts') },
+  { find: '@fedcreds/react/oidc', replacement: src('./packages/react/src/oidc/index.ts') },
   { find: '@fedcreds/react', replacement: src('./packages/react/src/index.ts') },
   { find: '@fedcreds/devstack', replacement: src('./packages/devstack/src/index.ts') },
 ];

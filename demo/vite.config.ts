@@ -18,6 +18,10 @@ export default defineConfig({
         replacement: source('../packages/core/src/oidc/index.ts'),
       },
       { find: /^@fedcreds\/core$/, replacement: source('../packages/core/src/index.ts') },
+      {
+        find: /^@fedcreds\/react\/oidc$/,
+        replacement: source('../packages/react/src/oidc/index.ts'),
+      },
       { find: /^@fedcreds\/react$/, replacement: source('../packages/react/src/index.ts') },
     ],
   },

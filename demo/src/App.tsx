@@ -1,5 +1,5 @@
 import { samlRoleName, type FederatedSession, type SamlRole } from '@fedcreds/core';
-import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
+import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react/oidc';
 import { useCallback, useState } from 'react';
 import { createSamlSession } from './auth/createSamlSession';
 import { savedSamlRole } from './auth/savedSamlRole';

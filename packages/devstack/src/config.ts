@@ -1,3 +1,6 @@
+import { defaultDevstackConfig } from './defaultDevstackConfig.js';
+import type { PolicyDocument } from './iam/policyDocument.js';
+
 /**
  * The one configuration of the local federation stack: who can sign in, which roles trust whom,
  * what each role may touch, and how long tokens and credentials live. Every part of the stack
@@ -32,25 +35,64 @@ export interface WebIdentityTrust {
   subjects?: string[];
 }
 
-/** A role the stack's STS can hand out credentials for. */
+/**
+ * A role the stack's STS can hand out credentials for. Who may assume it is its `trustPolicy` and
+ * what its sessions may do are its `policies` and `managedPolicyArns`, IAM JSON as deployed to AWS.
+ * The older shorthand fields (`webIdentity`, `samlProvider`, `assumableBy`, `requireMfa`, `allow`)
+ * still work: the stack turns them into the same IAM JSON (see the README).
+ */
 export interface DevstackRole {
   /** IAM role name; the ARN is `arn:aws:iam::<accountId>:role/<name>`. */
   name: string;
   /** Role's maximum session duration in seconds (AWS: 3600–43200). @default 3600 */
   maxSessionDurationSeconds?: number;
-  /** Trust for AssumeRoleWithWebIdentity. */
+  /**
+   * The role's trust policy (`AssumeRolePolicyDocument`): statements with `Principal.Federated`
+   * (an OIDC provider ARN `arn:aws:iam::<acct>:oidc-provider/<providerUrl>` or the SAML provider
+   * ARN), `Principal.AWS` (user, role or account ARNs) and conditions on `<providerUrl>:aud`,
+   * `<providerUrl>:sub`, `SAML:aud`, `SAML:sub`, `aws:MultiFactorAuthPresent`, `sts:ExternalId`, …
+   * Actions: `sts:AssumeRoleWithWebIdentity`, `sts:AssumeRoleWithSAML`, `sts:AssumeRole`, and
+   * `sts:TagSession` / `sts:SetSourceIdentity` when sessions carry tags or a source identity.
+   * Replaces the trust shorthands when set.
+   */
+  trustPolicy?: PolicyDocument;
+  /** Inline permission policies (identity-based). */
+  policies?: PolicyDocument[];
+  /** Managed policies attached to the role, by ARN (see {@link DevstackConfig.managedPolicies}). */
+  managedPolicyArns?: string[];
+  /** Role tags: `aws:PrincipalTag/<key>` in its sessions' requests (session tags override them). */
+  tags?: Record<string, string>;
+  /** Shorthand trust for AssumeRoleWithWebIdentity (becomes a `Principal.Federated` statement). */
   webIdentity?: WebIdentityTrust[];
-  /** Trust for AssumeRoleWithSAML: the SAML provider name (`arn:aws:iam::<acct>:saml-provider/<name>`). */
+  /** Shorthand trust for AssumeRoleWithSAML: the SAML provider name (`arn:aws:iam::<acct>:saml-provider/<name>`). */
   samlProvider?: string;
   /**
-   * Principals allowed to call AssumeRole on this role: role names (credentials issued for that
-   * role may chain into this one) or long-term user names.
+   * Shorthand trust for AssumeRole: role names (credentials issued for that role may chain into
+   * this one) or long-term user names (a `Principal.AWS` statement).
    */
   assumableBy?: string[];
-  /** Require MFA (`SerialNumber` + `TokenCode`) on AssumeRole. @default false */
+  /** With `assumableBy`: require MFA (`aws:MultiFactorAuthPresent`) on AssumeRole. @default false */
   requireMfa?: boolean;
-  /** Buckets and tables credentials of this role may use at the gateway; anything else is AccessDenied. */
+  /** Shorthand permissions: read-write use of whole buckets and tables (and listing them). */
   allow?: { buckets?: string[]; tables?: string[] };
+}
+
+/** An IAM user: the principal behind {@link DevstackAccessKey}s with its `userName`. */
+export interface DevstackIamUser {
+  userName: string;
+  /** Inline permission policies (identity-based). */
+  policies?: PolicyDocument[];
+  /** Managed policies attached to the user, by ARN. */
+  managedPolicyArns?: string[];
+  /** User tags: `aws:PrincipalTag/<key>`. */
+  tags?: Record<string, string>;
+}
+
+/** A customer or AWS managed policy that roles, users and `PolicyArns` session policies refer to. */
+export interface DevstackManagedPolicy {
+  /** `arn:aws:iam::<accountId>:policy/<name>` or `arn:aws:iam::aws:policy/<name>`. */
+  arn: string;
+  document: PolicyDocument;
 }
 
 /** A long-term IAM user key pair, for AssumeRole / GetSessionToken from a "server" principal. */
@@ -72,6 +114,12 @@ export interface DevstackOidcClient {
 /** An external OpenID Provider trusted by STS (tests use this for "untrusted issuer" cases). */
 export interface ExternalIdentityProvider {
   issuer: string;
+  /**
+   * The IAM provider's client ID list: a token whose audience (`azp`, else `aud`) is not in it is
+   * refused with `InvalidIdentityToken` before any trust policy is read. Audiences of roles'
+   * `webIdentity` shorthand for this issuer are added. @default []
+   */
+  clientIds?: string[];
   /** JWKS URL; when absent it is read from the issuer's discovery document. */
   jwksUri?: string;
 }
@@ -88,9 +136,25 @@ export interface DevstackConfig {
   allowedOrigins: string[];
   users: DevstackUser[];
   roles: DevstackRole[];
+  /** IAM users and their policies; an access key's user without an entry here may do nothing. */
+  iamUsers: DevstackIamUser[];
+  /** Managed policies by ARN, for roles, users and session `PolicyArns`. */
+  managedPolicies: DevstackManagedPolicy[];
   accessKeys: DevstackAccessKey[];
   oidc: {
     clients: DevstackOidcClient[];
+    /**
+     * The provider URL IAM knows the stack's OpenID Provider by (no scheme): its ARN is
+     * `arn:aws:iam::<accountId>:oidc-provider/<providerUrl>` and its condition keys and policy
+     * variables `<providerUrl>:sub` / `:aud`. It stays the same whatever port the provider binds
+     * (`--ephemeral`), so policies need not change. @default '127.0.0.1:9010'
+     */
+    providerUrl: string;
+    /**
+     * The IAM provider's client ID list (see {@link ExternalIdentityProvider.clientIds}).
+     * @default every `clients[].clientId`
+     */
+    clientIds?: string[];
     /** ID token lifetime in seconds. @default 3600 */
     idTokenTtlSeconds: number;
     /** Access token lifetime in seconds. @default 3600 */
@@ -143,109 +207,15 @@ export type DevstackOptions = Partial<
   gateway?: Partial<DevstackConfig['gateway']>;
 };
 
-/** Origin of the demo's Vite dev server. */
-export const DEMO_ORIGIN = 'http://127.0.0.1:5173';
-/** Client id of the demo's public PKCE client. */
-export const DEMO_CLIENT_ID = 'fedcreds-demo';
-/** AWS account id of the default configuration (every role and provider ARN uses it). */
-export const DEFAULT_ACCOUNT_ID = '123456789012';
-
-/** The configuration the demo runs on; tests start from it and override. */
-export function defaultDevstackConfig(): DevstackConfig {
-  return {
-    host: '127.0.0.1',
-    ports: { oidc: 9010, saml: 9020, sts: 9030, gateway: 9040 },
-    accountId: DEFAULT_ACCOUNT_ID,
-    region: 'us-east-1',
-    allowedOrigins: [DEMO_ORIGIN, 'http://localhost:5173'],
-    users: [
-      {
-        username: 'alice',
-        password: 'alice-password',
-        sub: 'alice',
-        email: 'alice@example.test',
-        name: 'Alice',
-        samlRoles: ['fedcreds-demo-saml', 'fedcreds-demo-saml-readonly'],
-      },
-      {
-        username: 'bob',
-        password: 'bob-password',
-        sub: 'bob',
-        email: 'bob@example.test',
-        name: 'Bob',
-        samlRoles: ['fedcreds-demo-saml-readonly'],
-      },
-    ],
-    roles: [
-      {
-        name: 'fedcreds-demo-web',
-        maxSessionDurationSeconds: 3600,
-        webIdentity: [{ issuer: 'devstack', audiences: [DEMO_CLIENT_ID] }],
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
-      },
-      {
-        name: 'fedcreds-demo-saml',
-        maxSessionDurationSeconds: 3600,
-        samlProvider: 'fedcreds-devstack',
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
-      },
-      {
-        name: 'fedcreds-demo-saml-readonly',
-        maxSessionDurationSeconds: 3600,
-        samlProvider: 'fedcreds-devstack',
-        allow: { buckets: ['fedcreds-demo'] },
-      },
-      {
-        name: 'fedcreds-demo-chained',
-        maxSessionDurationSeconds: 43200,
-        assumableBy: ['fedcreds-demo-web', 'fedcreds-demo-saml', 'ci-user'],
-        allow: { buckets: ['fedcreds-demo'], tables: ['fedcreds-demo', 'fedcreds-demo-notes'] },
-      },
-      {
-        name: 'fedcreds-demo-mfa',
-        maxSessionDurationSeconds: 3600,
-        assumableBy: ['ci-user'],
-        requireMfa: true,
-        allow: { buckets: ['fedcreds-demo'] },
-      },
-    ],
-    accessKeys: [
-      {
-        userName: 'ci-user',
-        accessKeyId: 'AKIADEVSTACKCIUSER01',
-        secretAccessKey: 'devstack/ci-user/secret/not-a-real-key-000',
-        mfa: { serialNumber: `arn:aws:iam::${DEFAULT_ACCOUNT_ID}:mfa/ci-user`, devCode: '123456' },
-      },
-    ],
-    oidc: {
-      clients: [
-        {
-          clientId: DEMO_CLIENT_ID,
-          redirectUris: [`${DEMO_ORIGIN}/`, `${DEMO_ORIGIN}/callback`, 'http://localhost:5173/'],
-          postLogoutRedirectUris: [`${DEMO_ORIGIN}/`],
-        },
-      ],
-      idTokenTtlSeconds: 3600,
-      accessTokenTtlSeconds: 3600,
-      refreshTokenTtlSeconds: 86400,
-    },
-    saml: {
-      providerName: 'fedcreds-devstack',
-      spEntityId: 'urn:amazon:webservices',
-      appReturnUrl: `${DEMO_ORIGIN}/saml`,
-      sessionDurationSeconds: 3600,
-      assertionTtlSeconds: 300,
-    },
-    sts: { externalProviders: [] },
-    gateway: {
-      buckets: ['fedcreds-demo'],
-      tables: [
-        { name: 'fedcreds-demo', partitionKey: 'pk' },
-        { name: 'fedcreds-demo-notes', partitionKey: 'userId', sortKey: 'noteId' },
-      ],
-    },
-  };
-}
+export {
+  ADMINISTRATOR_ACCESS_ARN,
+  DEFAULT_ACCOUNT_ID,
+  DEFAULT_OIDC_PROVIDER_URL,
+  DEMO_CLIENT_ID,
+  DEMO_ORIGIN,
+  defaultDevstackConfig,
+  S3_READ_ONLY_ACCESS_ARN,
+} from './defaultDevstackConfig.js';
 
 /** Merges options over the defaults (one level deep for the nested sections). */
 export function resolveDevstackConfig(options: DevstackOptions = {}): DevstackConfig {

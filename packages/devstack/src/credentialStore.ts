@@ -1,5 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { DevstackConfig } from './config.js';
+import type { NormalizedPolicy } from './iam/policyDocument.js';
+
+/**
+ * What a session carries for IAM beyond its role: evaluated with every request it signs, the way
+ * AWS keeps session policies, session tags and federated claims inside the session token.
+ */
+export interface SessionClaims {
+  /** Session policies (`Policy` and `PolicyArns` of the STS call); absent = not limited. */
+  sessionPolicies?: NormalizedPolicy[];
+  /** Session tags (`aws:PrincipalTag/<key>`), including transitive tags inherited in a chain. */
+  sessionTags?: Record<string, string>;
+  /** Tag keys that pass on to sessions this one assumes (role chaining). */
+  transitiveTagKeys?: string[];
+  /**
+   * Condition keys from the identity provider, present in every request of a federated session:
+   * `<providerUrl>:sub`, `<providerUrl>:aud`, `<providerUrl>:amr`, `saml:sub`, `saml:aud`, …
+   */
+  federatedKeys?: Record<string, string | string[]>;
+}
 
 /** How a credential came to exist; decides what it may do next (chaining, GetSessionToken). */
 export type CredentialKind =
@@ -31,6 +50,8 @@ export interface IssuedCredential {
   sourceIdentity?: string;
   /** Epoch milliseconds at issue time; `null` for long-term keys. */
   issuedAt: number | null;
+  /** Session policies, tags and federated claims the session carries (see {@link SessionClaims}). */
+  claims?: SessionClaims;
 }
 
 /** What STS decided to issue; the store only mints keys and remembers them. */
@@ -47,6 +68,8 @@ export interface IssueCredentialInput {
   chained?: boolean;
   mfaAuthenticated?: boolean;
   sourceIdentity?: string;
+  /** Session policies, tags and federated claims to carry. */
+  claims?: SessionClaims | undefined;
   /** Issue time in epoch ms. @default the store's clock */
   now?: number;
 }
@@ -134,6 +157,7 @@ export class CredentialStore {
     if (input.sessionName !== undefined) credential.sessionName = input.sessionName;
     if (input.userName !== undefined) credential.userName = input.userName;
     if (input.sourceIdentity !== undefined) credential.sourceIdentity = input.sourceIdentity;
+    if (input.claims !== undefined) credential.claims = input.claims;
     this.#prune(now);
     this.#issued.set(accessKeyId, redactOnSerialize(credential));
     return credential;

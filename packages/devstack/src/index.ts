@@ -18,6 +18,28 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export { parsePolicy } from './iam/parsePolicy.js';
+export { PolicyDocumentError } from './iam/policyDocument.js';
+export type {
+  ConditionValue,
+  NormalizedPolicy,
+  PolicyCondition,
+  PolicyDocument,
+  PolicyKind,
+  PolicyPrincipal,
+  PolicyStatement,
+} from './iam/policyDocument.js';
+export { RequestContext } from './iam/requestContext.js';
+export type { ContextValue } from './iam/requestContext.js';
+export { accessDeniedMessage, evaluatePolicies } from './iam/evaluatePolicies.js';
+export type {
+  AuthorizationQuery,
+  PolicyDecision,
+  PolicyType,
+  PrincipalPolicies,
+} from './iam/evaluatePolicies.js';
+export { evaluateTrustPolicy } from './iam/evaluateTrustPolicy.js';
+export type { TrustCaller, TrustDecision } from './iam/evaluateTrustPolicy.js';
 export { startDevstack } from './startDevstack.js';
 export type {
   Devstack,

@@ -1,10 +1,6 @@
 'use client';
 import type { FederatedSession } from '@fedcreds/core';
-import { createOidcSession } from '@fedcreds/core/oidc';
-import type { CreateOidcSessionOptions, OidcSession } from '@fedcreds/core/oidc';
-import { UserManager } from 'oidc-client-ts';
-import type { UserManagerSettings } from 'oidc-client-ts';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo } from 'react';
 import type { ReactNode } from 'react';
 import { AwsCredentialsContext } from './AwsCredentialsContext.js';
 import { createCredentialsStore } from './credentialsStore.js';
@@ -17,68 +13,36 @@ export interface AwsCredentialsSessionProps {
   children?: ReactNode;
 }
 
-/**
- * {@link AwsCredentialsProvider} that builds an OIDC session from configuration, once (later
- * changes to these props are ignored; give the provider a new `key` to rebuild). Every option of
- * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
- * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), `crossTab`, …
- */
-export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager' | 'crossTab'> & {
-  /**
-   * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
-   * "Across tabs"); `false` for each tab on its own, or options such as `name`.
-   * @default true
-   */
-  crossTab?: CreateOidcSessionOptions['crossTab'];
-  /**
-   * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
-   * `automaticSilentRenew: false` unless set, as the session does the renewing).
-   */
-  oidc: UserManager | UserManagerSettings;
-  /** Not with `oidc`: the provider builds the session itself. */
-  session?: never;
-  /** The tree whose hooks read this session. */
-  children?: ReactNode;
-};
-
-/** Props of {@link AwsCredentialsProvider}: a `session`, or the configuration to build one. */
-export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCredentialsOidcProps;
+/** Props of {@link AwsCredentialsProvider}: the session to expose. */
+export type AwsCredentialsProviderProps = AwsCredentialsSessionProps;
 
 /**
  * Makes a federated session available to {@link useAwsCredentials} and the other hooks below it.
  *
- * Given `session`, it exposes that session; given `oidc` settings (or a `UserManager`) and a
- * `roleArn`, it builds an OIDC session exactly once. It starts the session after mounting and
- * stops it on unmount (the core reference-counts both, so StrictMode's mount–unmount–mount costs
- * one session and one STS call). An OIDC session completes the redirect sign-in when the address
- * carries `code`/`state` on its first start — once, removing them from the address bar. The
- * provider holds no credential logic: sign-in, renewal, token re-acquisition and expiry are the
- * core session's.
+ * It starts `session` after mounting and stops it on unmount (the core reference-counts both, so
+ * StrictMode's mount–unmount–mount costs one session and one STS call). The provider holds no
+ * credential logic: sign-in, renewal, token re-acquisition and expiry are the core session's.
+ * To build an OIDC session from `oidc` settings, use the provider of `@fedcreds/react/oidc`: this
+ * one does not import oidc-client-ts, so a SAML-only app or one that builds its own session ships
+ * none of it.
  *
  * Safe to render on a server: nothing touches `window` until effects run, and hooks read the
  * `idle` snapshot there.
  *
  * @example
  * ```tsx
- * <AwsCredentialsProvider
- *   oidc={{ authority: 'https://idp.example.com', client_id: 'spa', redirect_uri: location.origin }}
- *   roleArn="arn:aws:iam::123456789012:role/web"
- *   region="eu-west-1"
- * >
+ * const session = createFederatedSession({ credentials, tokenSource }); // once, outside render
+ * <AwsCredentialsProvider session={session}>
  *   <App />
  * </AwsCredentialsProvider>
  * ```
  */
 export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): ReactNode {
-  const [ownSession] = useState(() =>
-    props.session === undefined ? buildOidcSession(props as AwsCredentialsOidcProps) : null,
-  );
-  const session = props.session ?? ownSession;
+  const { session } = props;
   if (!session) {
-    // The session is built once, from the first render's props; a provider that started with
-    // `session` cannot grow its own later without silently dropping the one it had.
+    // JavaScript callers get no type error for the OIDC props this entry no longer takes.
     throw new Error(
-      'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
+      'AwsCredentialsProvider needs a `session`. To build one from `oidc` settings, import AwsCredentialsProvider from @fedcreds/react/oidc.',
     );
   }
   const store = useMemo(() => createCredentialsStore(session), [session]);
@@ -93,24 +57,4 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
   return (
     <AwsCredentialsContext.Provider value={store}>{props.children}</AwsCredentialsContext.Provider>
   );
-}
-
-function buildOidcSession({
-  oidc,
-  children: _children,
-  session: _session,
-  ...options
-}: AwsCredentialsOidcProps): OidcSession {
-  // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.
-  // The session renews tokens exactly when it needs them; a second renewer would spend refresh
-  // tokens twice (see oidcTokenSource).
-  const userManager = isUserManager(oidc)
-    ? oidc
-    : new UserManager({ automaticSilentRenew: false, ...oidc });
-  // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh.
-  return createOidcSession({ ...options, crossTab: options.crossTab ?? true, userManager });
-}
-
-function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
-  return typeof (oidc as Partial<UserManager>).signinRedirect === 'function';
 }

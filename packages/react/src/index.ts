@@ -3,7 +3,6 @@ export { AwsCredentialsProvider } from './AwsCredentialsProvider.js';
 export type {
   AwsCredentialsProviderProps,
   AwsCredentialsSessionProps,
-  AwsCredentialsOidcProps,
 } from './AwsCredentialsProvider.js';
 export { useAwsCredentials } from './useAwsCredentials.js';
 export type { UseAwsCredentialsOptions } from './useAwsCredentials.js';

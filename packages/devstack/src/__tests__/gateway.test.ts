@@ -366,7 +366,7 @@ describe('startGateway', () => {
         );
       expect(error?.name).toBe('AccessDeniedException');
       expect(error?.message).toBe(
-        `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE}`,
+        `User: arn:aws:sts::${config.accountId}:assumed-role/fedcreds-demo-saml-readonly/alice is not authorized to perform: dynamodb:GetItem on resource: arn:aws:dynamodb:${config.region}:${config.accountId}:table/${TABLE} because no identity-based policy allows the dynamodb:GetItem action`,
       );
     });
 
@@ -401,7 +401,7 @@ describe('startGateway', () => {
           'access-control-request-headers': 'authorization,x-amz-date,x-amz-security-token',
         },
       });
-      expect(allowed.status).toBe(200);
+      expect(allowed.status).toBe(204);
       expect(allowed.headers.get('access-control-allow-origin')).toBe(DEMO_ORIGIN);
       expect(allowed.headers.get('access-control-allow-methods')).toBe(
         'GET, PUT, POST, DELETE, HEAD',
@@ -618,13 +618,16 @@ describe('startGateway', () => {
   });
 
   describe('stats', () => {
-    it('serves stats and the request log over HTTP, unsigned', async () => {
-      const stats = (await (await fetch(`${gateway.url}/__devstack/stats`)).json()) as {
+    it('serves stats and the request log over HTTP, unsigned, to callers with the control header', async () => {
+      const control = { headers: { 'x-devstack-control': '1' } };
+      const stats = (await (await fetch(`${gateway.url}/__devstack/stats`, control)).json()) as {
         requests: number;
       };
       expect(stats).toEqual(gateway.stats());
       expect(stats.requests).toBeGreaterThan(10);
-      const log = (await (await fetch(`${gateway.url}/__devstack/log`)).json()) as unknown[];
+      const log = (await (
+        await fetch(`${gateway.url}/__devstack/log`, control)
+      ).json()) as unknown[];
       expect(log).toEqual(gateway.log().slice(0, log.length));
       expect(log).toContainEqual(expect.objectContaining({ action: 's3:PutObject', status: 200 }));
     });

@@ -157,7 +157,7 @@ describe('STS AssumeRole, GetSessionToken and GetCallerIdentity', () => {
       expect(response.text).toContain('<Message>Request is missing Authentication Token</Message>');
     });
 
-    it('answers ExpiredToken once the caller credentials have expired on the STS clock', async () => {
+    it('answers ExpiredToken (403, as AWS documents) once the caller credentials have expired on the STS clock', async () => {
       const web = await webCredentials(900);
       const client = h.client({ credentials: web });
       await expect(client.send(new GetCallerIdentityCommand({}))).resolves.toBeDefined();
@@ -168,7 +168,7 @@ describe('STS AssumeRole, GetSessionToken and GetCallerIdentity', () => {
         );
         expect(error).toMatchObject({
           name: 'ExpiredToken',
-          status: 400,
+          status: 403,
           message: 'The security token included in the request is expired',
         });
       } finally {

@@ -336,12 +336,15 @@ describe('STS server', () => {
     });
 
     it('serves stats and takes faults over HTTP', async () => {
-      const stats = await (await fetch(`${h.sts.url}/__devstack/stats`)).json();
+      const control = { 'x-devstack-control': '1' };
+      const stats = await (
+        await fetch(`${h.sts.url}/__devstack/stats`, { headers: control })
+      ).json();
       expect(stats).toEqual(h.sts.stats());
       const post = (body: string) =>
         fetch(`${h.sts.url}/__devstack/faults`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', ...control },
           body,
         });
       expect((await post('{"code":"Throttling","count":5}')).status).toBe(200);
@@ -352,7 +355,9 @@ describe('STS server', () => {
       expect((await post('{"count":0}')).status).toBe(400);
       expect((await post('{"status":"teapot"}')).status).toBe(400);
       expect((await post('[1]')).status).toBe(400);
-      expect((await fetch(`${h.sts.url}/__devstack/nothing`)).status).toBe(404);
+      expect((await fetch(`${h.sts.url}/__devstack/nothing`, { headers: control })).status).toBe(
+        404,
+      );
     });
   });
 

@@ -219,8 +219,37 @@ describe('STS AssumeRoleWithWebIdentity', () => {
     );
   });
 
-  it('denies a token for another audience with AccessDenied', async () => {
-    const error = await caught(assume(await issuer.sign({ sub: 'alice', aud: 'another-client' })));
+  it('refuses a token for a client the provider does not list with InvalidIdentityToken, before any trust policy', async () => {
+    // AWS checks the audience against the IAM OIDC provider's client ID list first.
+    for (const RoleArn of [roleArn(h.config, 'test-web'), roleArn(h.config, 'no-such-role')]) {
+      const error = await caught(
+        assume(await issuer.sign({ sub: 'alice', aud: 'another-client' }), { RoleArn }),
+      );
+      expect(error).toMatchObject({
+        name: 'InvalidIdentityTokenException',
+        status: 400,
+        message: 'Incorrect token audience',
+      });
+    }
+  });
+
+  it('checks azp, when the token has one, against the client ID list', async () => {
+    await expect(
+      assume(await issuer.sign({ sub: 'alice', aud: ['x', 'test-client'], azp: 'test-client' })),
+    ).resolves.toBeDefined();
+    expect(
+      await caught(
+        assume(await issuer.sign({ sub: 'alice', aud: ['test-client'], azp: 'another-client' })),
+      ),
+    ).toMatchObject({ name: 'InvalidIdentityTokenException', message: 'Incorrect token audience' });
+  });
+
+  it('denies a listed client that the role does not trust with AccessDenied', async () => {
+    const error = await caught(
+      assume(await issuer.sign({ sub: 'alice', aud: 'test-client' }), {
+        RoleArn: roleArn(h.config, 'fedcreds-demo-web'),
+      }),
+    );
     expect(error).toMatchObject({
       name: 'AccessDenied',
       status: 403,

@@ -1,3 +1,4 @@
+import { escapeXml } from '../text/escapeXml.js';
 import { randomBytes } from 'node:crypto';
 import type { SigV4FailureReason } from '../sigv4/verifySigV4.js';
 
@@ -284,13 +285,4 @@ function dynamoError(kind: GatewayErrorKind, detail: ServiceErrorDetail): Servic
     },
     body: JSON.stringify({ __type: wire.code, message }),
   };
-}
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
 }

@@ -10,17 +10,21 @@ import type { AddressInfo } from 'node:net';
 import { assertLoopbackHost } from '../config.js';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore } from '../credentialStore.js';
-import { listen } from '../http/serverLifecycle.js';
+import { answerControl, isControlPath } from '../http/controlRoutes.js';
+import { Counters } from '../http/counters.js';
+import { answerPreflight, corsHeaders, isPreflight } from '../http/cors.js';
+import type { CorsPolicy } from '../http/cors.js';
+import { readBody } from '../http/readBody.js';
+import { closeServer, listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { decodeAwsChunked } from '../sigv4/decodeAwsChunked.js';
 import { verifySigV4 } from '../sigv4/verifySigV4.js';
 import type { SigV4Failure } from '../sigv4/verifySigV4.js';
-import { authorizeRequest, dynamoAction } from './authorizeRequest.js';
-import type { AuthorizableRequest } from './authorizeRequest.js';
+import { authorizeRequest, requestAction } from './authorizeRequest.js';
+import type { GatewayAuthorizationRequest } from './authorizeRequest.js';
 import { channelRequestOptions, createBackendChannels } from './backendChannel.js';
 import type { BackendChannel, BackendChannels } from './backendChannel.js';
-import { corsHeaders, corsPreflightHeaders } from './corsHeaders.js';
 import { firstHeader, requestService } from './requestService.js';
 import { serviceError } from './serviceError.js';
 import type {
@@ -31,13 +35,7 @@ import type {
 } from './serviceError.js';
 import { startDynamoBackend } from './startDynamoBackend.js';
 import type { DynamoBackend } from './startDynamoBackend.js';
-import {
-  backendCopySource,
-  backendS3Path,
-  parseCopySource,
-  parseS3Path,
-  s3Action,
-} from './s3Request.js';
+import { backendCopySource, backendS3Path, parseCopySource, parseS3Path } from './s3Request.js';
 import type { S3CopySource, S3Location } from './s3Request.js';
 import { startS3Backend } from './startS3Backend.js';
 import type { S3Backend } from './startS3Backend.js';
@@ -82,6 +80,16 @@ export interface GatewayDeps {
 const MAX_S3_BODY_BYTES = 256 * 1024 * 1024;
 /** DynamoDB's own request size limit. */
 const MAX_DYNAMODB_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Response headers a browser may read from S3 / DynamoDB answers (SDK v3 reads these). */
+const EXPOSED_HEADERS = [
+  'ETag',
+  'x-amz-request-id',
+  'x-amzn-RequestId',
+  'x-amz-id-2',
+  'x-amz-version-id',
+  'Date',
+].join(', ');
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -142,20 +150,19 @@ export async function startGateway(
   }
   const backends: Backends = { s3: s3Result.value, dynamodb: dynamoResult.value, channels };
 
-  const counters: GatewayStats = { requests: 0, byService: {}, byAccessKey: {}, errors: {} };
-  const snapshot = (): GatewayStats => ({
-    requests: counters.requests,
-    byService: { ...counters.byService },
-    byAccessKey: { ...counters.byAccessKey },
-    errors: { ...counters.errors },
-  });
-  const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
-  const count = (table: Record<string, number>, key: string) => {
-    table[key] = (table[key] ?? 0) + 1;
+  const counters = new Counters(['byService', 'byAccessKey', 'errors'] as const);
+  const snapshot = (): GatewayStats => counters.snapshot();
+  const corsPolicy: CorsPolicy = {
+    allowedOrigins: config.allowedOrigins,
+    allowedMethods: 'GET, PUT, POST, DELETE, HEAD',
+    exposedHeaders: EXPOSED_HEADERS,
   };
+  const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
 
   // What s3rver is told the request was sent to (see s3Forward); known once the server listens.
   const gatewayHost = () => `${config.host}:${(server.address() as AddressInfo).port}`;
+
+  const controlRoutes = { stats: snapshot, log: () => requestLog.entries() };
 
   const server = createServer((req, res) => {
     const outcome: Outcome = { action: 'unknown' };
@@ -167,7 +174,7 @@ export async function startGateway(
             requestService(req.headers, new URLSearchParams()),
             'internal',
           );
-          count(counters.errors, error.code);
+          counters.count('errors', error.code);
           outcome.code = error.code;
           outcome.requestId = error.headers['x-amzn-requestid'];
           res.writeHead(error.status, error.headers).end(error.body);
@@ -194,7 +201,7 @@ export async function startGateway(
     res: ServerResponse,
     outcome: Outcome,
   ): Promise<void> {
-    counters.requests += 1;
+    counters.request();
     const now = clock();
     // The Date of every answer is the gateway's clock: SDK v3 corrects its clock skew from it.
     res.setHeader('date', new Date(now).toUTCString());
@@ -204,39 +211,25 @@ export async function startGateway(
     const path = queryStart < 0 ? rawUrl : rawUrl.slice(0, queryStart);
     const rawQuery = queryStart < 0 ? '' : rawUrl.slice(queryStart + 1);
     const query = new URLSearchParams(rawQuery);
-    const origin = firstHeader(req.headers.origin);
-    const cors = corsHeaders(origin, config.allowedOrigins);
+    const cors = corsHeaders(firstHeader(req.headers.origin), corsPolicy);
 
-    if (method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined) {
+    if (isPreflight(req)) {
       outcome.action = 'cors:preflight';
-      req.resume();
-      const preflight = corsPreflightHeaders(
-        origin,
-        firstHeader(req.headers['access-control-request-headers']),
-        config.allowedOrigins,
-      );
-      if (preflight) res.writeHead(200, { ...preflight, 'content-length': '0' }).end();
-      else
-        res
-          .writeHead(403, { 'content-type': 'text/plain', vary: 'Origin' })
-          .end('CORS origin not allowed');
+      answerPreflight(req, res, corsPolicy);
       return;
     }
-
-    if (method === 'GET' && (path === '/__devstack/stats' || path === '/__devstack/log')) {
+    if (isControlPath(path)) {
       // `__devstack` can never be a bucket name (no underscores allowed), so this shadows nothing.
-      outcome.action = `devstack:${path.slice('/__devstack/'.length)}`;
-      req.resume();
-      const body = JSON.stringify(path.endsWith('stats') ? snapshot() : requestLog.entries());
-      res.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(body);
+      const answered = await answerControl(req, res, path, controlRoutes, cors);
+      outcome.action = answered.action;
       return;
     }
 
     const service = requestService(req.headers, query);
-    count(counters.byService, service);
+    counters.count('byService', service);
     const fail = (kind: GatewayErrorKind, detail?: Parameters<typeof serviceError>[2]) => {
       const error = serviceError(service, kind, detail);
-      count(counters.errors, error.code);
+      counters.count('errors', error.code);
       outcome.code = error.code;
       outcome.requestId = error.headers['x-amzn-requestid'];
       sendError(res, error, cors);
@@ -248,17 +241,35 @@ export async function startGateway(
       fail('invalid-uri');
       return;
     }
-    outcome.action = location ? s3Action(method, location, query) : dynamoAction(req.headers);
+    const operation = (firstHeader(req.headers['x-amz-target']) ?? '').split('.')[1] ?? '';
+    const authorizable = (
+      body?: Uint8Array,
+      copySource?: S3CopySource,
+    ): GatewayAuthorizationRequest =>
+      location
+        ? {
+            service: 's3',
+            method,
+            ...location,
+            query,
+            headers: req.headers,
+            copySource,
+            body,
+            presigned: query.has('X-Amz-Signature'),
+          }
+        : { service: 'dynamodb', operation, input: parseJson(body) };
+    outcome.action = requestAction(authorizable());
 
-    const body = await readBody(
+    const read = await readBody(
       req,
       service === 's3' ? MAX_S3_BODY_BYTES : MAX_DYNAMODB_BODY_BYTES,
     );
-    if (body === undefined) {
+    if (!read.ok) {
       res.setHeader('connection', 'close');
       fail('too-large');
       return;
     }
+    const body = read.body;
 
     const verified = await verifySigV4(
       { method, path, query, headers: req.headers, body },
@@ -271,7 +282,7 @@ export async function startGateway(
       return;
     }
     const { credential } = verified;
-    count(counters.byAccessKey, credential.accessKeyId);
+    counters.count('byAccessKey', credential.accessKeyId);
     outcome.accessKeyId = credential.accessKeyId;
 
     const copySourceHeader = firstHeader(req.headers['x-amz-copy-source']);
@@ -283,30 +294,15 @@ export async function startGateway(
         return;
       }
     }
-    const requests: AuthorizableRequest[] = location
-      ? [{ service: 's3', action: outcome.action, ...location, query, headers: req.headers }]
-      : [{ service: 'dynamodb', action: outcome.action, body, headers: req.headers }];
-    if (copySource) {
-      // CopyObject and UploadPartCopy read their source: S3 authorizes that read on its own.
-      requests.push({
-        service: 's3',
-        action: copySource.versionId === undefined ? 's3:GetObject' : 's3:GetObjectVersion',
-        bucket: copySource.bucket,
-        key: copySource.key,
-        query: new URLSearchParams(),
-        headers: req.headers,
-      });
-    }
-    for (const request of requests) {
-      const decision = authorizeRequest(config, credential, request);
-      if (!decision.ok) {
-        fail('access-denied', {
-          arn: credential.arn,
-          action: decision.action,
-          resource: decision.resource,
-        });
-        return;
-      }
+    // CopyObject and UploadPartCopy also read their source: authorized as a GetObject of its own.
+    const decision = authorizeRequest(config, credential, authorizable(body, copySource), {
+      now: clock(),
+      secureTransport: false,
+      sourceIp: req.socket.remoteAddress,
+    });
+    if (!decision.ok) {
+      fail('access-denied', { message: decision.message });
+      return;
     }
 
     const forward = location
@@ -338,7 +334,7 @@ export async function startGateway(
     if ((upstream.statusCode ?? 500) >= 400) {
       const errorBody = await readAll(upstream);
       outcome.code = errorCode(service, errorBody) ?? String(upstream.statusCode);
-      count(counters.errors, outcome.code);
+      counters.count('errors', outcome.code);
       res.writeHead(upstream.statusCode ?? 500, headers).end(errorBody);
       return;
     }
@@ -369,11 +365,7 @@ export async function startGateway(
     log: () => requestLog.entries(),
     stop() {
       stopping ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          // SDK clients keep connections alive; close them so stop() does not wait for their timeout.
-          server.closeAllConnections();
-        });
+        await closeServer(server);
         await stopBackends(backends);
         await requestLog.flush();
       })();
@@ -580,34 +572,6 @@ function sendError(
   res.end(error.body);
 }
 
-/** Reads the whole body, or `undefined` once it passes `limit` bytes. */
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', reject);
-    // Without this, a client that hangs up mid-upload would leave the request pending forever.
-    req.on('close', () => {
-      if (!req.complete) reject(new Error('client closed the connection'));
-    });
-  });
-}
-
 function readAll(stream: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -626,5 +590,15 @@ function errorCode(service: GatewayService, body: Buffer): string | undefined {
     return typeof type === 'string' ? type : undefined;
   } catch {
     return /<(\w+)\s*\/>/.exec(text)?.[1];
+  }
+}
+
+/** A DynamoDB body as JSON; `undefined` when it is not JSON (DynamoDB answers SerializationException). */
+function parseJson(body: Uint8Array | undefined): unknown {
+  if (body === undefined) return undefined;
+  try {
+    return JSON.parse(Buffer.from(body).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

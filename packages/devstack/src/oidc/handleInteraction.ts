@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Provider } from 'oidc-provider';
 import type { DevstackConfig } from '../config.js';
-import { loginFormPage, messagePage, PAGE_HEADERS } from './htmlPage.js';
-import { readFormBody } from './readFormBody.js';
+import { loginFormPage, messagePage, PAGE_HEADERS } from '../http/htmlPage.js';
+import { readFormBody } from '../http/readFormBody.js';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 

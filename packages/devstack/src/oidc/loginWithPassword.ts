@@ -1,3 +1,4 @@
+import { unescapeXml } from '../text/escapeXml.js';
 import { CookieJar } from './cookieJar.js';
 
 /** Redirects, forms and pages a scripted login may go through before giving up. */
@@ -52,7 +53,7 @@ export async function loginWithPassword(
         `loginWithPassword: the provider rejected the credentials of "${credentials.username}"`,
       );
     }
-    url = new URL(decodeEntities(form[1] ?? ''), url);
+    url = new URL(unescapeXml(form[1] ?? ''), url);
     init = {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -64,14 +65,4 @@ export async function loginWithPassword(
     submitted = true;
   }
   throw new Error(`loginWithPassword: no redirect to ${redirectUri} after ${MAX_STEPS} steps`);
-}
-
-/** Undoes the escaping the devstack's pages apply to attribute values. */
-export function decodeEntities(value: string): string {
-  return value
-    .replaceAll('&quot;', '"')
-    .replaceAll('&#39;', "'")
-    .replaceAll('&lt;', '<')
-    .replaceAll('&gt;', '>')
-    .replaceAll('&amp;', '&');
 }

@@ -1,3 +1,4 @@
+import { escapeXml } from '../text/escapeXml.js';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -10,13 +11,12 @@ import { handleInteraction } from './handleInteraction.js';
 import {
   AUTOSUBMIT_SCRIPT,
   AUTOSUBMIT_SCRIPT_PATH,
-  escapeHtml,
   htmlPage,
   messagePage,
   PAGE_HEADERS,
   PAGE_STYLESHEET,
   PAGE_STYLESHEET_PATH,
-} from './htmlPage.js';
+} from '../http/htmlPage.js';
 import { loadOidcProvider } from './loadOidcProvider.js';
 import { MemoryAdapter } from './memoryAdapter.js';
 import { closeServer, listen } from '../http/serverLifecycle.js';
@@ -185,7 +185,7 @@ export async function startOidcProvider(
             htmlPage({
               title: 'Sign out',
               autosubmit: true,
-              bodyHtml: `<h1>Sign out</h1>\n<p>Signing you out of ${escapeHtml(ctx.host)}…</p>\n${form}
+              bodyHtml: `<h1>Sign out</h1>\n<p>Signing you out of ${escapeXml(ctx.host)}…</p>\n${form}
 <button id="submit" type="submit" form="op.logoutForm" name="logout" value="yes" data-autosubmit>Sign out</button>`,
             }),
           );

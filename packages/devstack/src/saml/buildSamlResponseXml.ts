@@ -1,4 +1,4 @@
-import { escapeHtml as escapeXml } from '../oidc/htmlPage.js';
+import { escapeXml } from '../text/escapeXml.js';
 
 /** SAML attribute names AWS reads from an assertion (the IdP writes the first three, STS reads all). */
 export const AWS_SAML_ATTRIBUTES = {

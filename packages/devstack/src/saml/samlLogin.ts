@@ -1,4 +1,4 @@
-import { decodeEntities } from '../oidc/loginWithPassword.js';
+import { unescapeXml } from '../text/escapeXml.js';
 
 /**
  * Signs in at the devstack's SAML IdP without a browser and walks the same hand-off a browser
@@ -41,7 +41,7 @@ export async function samlLogin(
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ SAMLResponse: decodeEntities(field[1] ?? '') }).toString(),
+    body: new URLSearchParams({ SAMLResponse: unescapeXml(field[1] ?? '') }).toString(),
   });
   await acs.body?.cancel();
   const location = acs.headers.get('location');
@@ -57,5 +57,5 @@ export async function samlLogin(
 
 function formAction(html: string): string | undefined {
   const match = /<form\b[^>]*\bmethod="post"[^>]*\baction="([^"]*)"/i.exec(html);
-  return match ? decodeEntities(match[1] ?? '') : undefined;
+  return match ? unescapeXml(match[1] ?? '') : undefined;
 }

@@ -1,3 +1,4 @@
+import { escapeXml } from '../text/escapeXml.js';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -8,15 +9,14 @@ import type { DevstackConfig, DevstackUser } from '../config.js';
 import {
   AUTOSUBMIT_SCRIPT,
   AUTOSUBMIT_SCRIPT_PATH,
-  escapeHtml,
   htmlPage,
   loginFormPage,
   messagePage,
   PAGE_HEADERS,
   PAGE_STYLESHEET,
   PAGE_STYLESHEET_PATH,
-} from '../oidc/htmlPage.js';
-import { readFormBody } from '../oidc/readFormBody.js';
+} from '../http/htmlPage.js';
+import { readFormBody } from '../http/readFormBody.js';
 import { closeServer, listen } from '../http/serverLifecycle.js';
 import { buildSamlResponseXml } from './buildSamlResponseXml.js';
 import { createSigningCertificate } from './createSigningCertificate.js';
@@ -242,8 +242,8 @@ export async function startSamlIdp(
         title: 'Signing in…',
         autosubmit: true,
         bodyHtml: `<h1>Signing in…</h1>
-<form method="post" action="${escapeHtml(acsUrl)}">
-<input type="hidden" name="SAMLResponse" value="${escapeHtml(samlResponse)}">
+<form method="post" action="${escapeXml(acsUrl)}">
+<input type="hidden" name="SAMLResponse" value="${escapeXml(samlResponse)}">
 <button id="submit" type="submit" data-autosubmit>Continue</button>
 </form>`,
       }),

@@ -1,4 +1,7 @@
+import { principalContext } from '../iam/principalContext.js';
 import { readMfaParams, verifyMfa } from './checkMfa.js';
+import { checkRoleTrust, resolveSessionPolicies, sessionClaims } from './roleTrust.js';
+import { readTagParams, tagContext } from './sessionTags.js';
 import { assumedRoleUserXml, credentialsXml } from './stsAction.js';
 import type { StsAction } from './stsAction.js';
 import { StsError } from './stsError.js';
@@ -38,35 +41,51 @@ export const assumeRole: StsAction = async (ctx) => {
   params.sessionName('SourceIdentity', sourceIdentity);
   const mfa = readMfaParams(params);
   params.throwIfInvalid();
+  const tags = readTagParams(params);
   const roleArn = parseRoleArn(roleArnParam!);
   checkSessionPolicies(policies);
 
+  const denied = (action: string) =>
+    new StsError(
+      'AccessDenied',
+      `User: ${caller.arn} is not authorized to perform: ${action} on resource: ${roleArn.arn}`,
+    );
   const role = findRole(config, roleArn);
-  const principal = caller.roleName ?? caller.userName;
-  if (!role || principal === undefined || !(role.assumableBy ?? []).includes(principal)) {
-    throw new StsError(
-      'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn.arn}`,
-    );
-  }
+  if (!role) throw denied('sts:AssumeRole');
   const mfaPresented = verifyMfa(config, caller, mfa, ctx.now);
-  if (role.requireMfa && !mfaPresented && !caller.mfaAuthenticated) {
-    throw new StsError(
-      'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn.arn} (the role requires MFA: pass SerialNumber and TokenCode)`,
-    );
-  }
   // AWS: a source identity, once set, cannot be changed down the chain.
   if (
     caller.sourceIdentity !== undefined &&
     sourceIdentity !== undefined &&
     sourceIdentity !== caller.sourceIdentity
   ) {
-    throw new StsError(
-      'AccessDenied',
-      `User: ${caller.arn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn.arn}`,
-    );
+    throw denied('sts:SetSourceIdentity');
   }
+  const callerArns = [caller.arn];
+  if (caller.roleName !== undefined)
+    callerArns.push(`arn:aws:iam::${config.accountId}:role/${caller.roleName}`);
+  const mfaAuthenticated = mfaPresented || caller.mfaAuthenticated;
+  checkRoleTrust(config, {
+    roleName: role.name,
+    roleArn: roleArn.arn,
+    action: 'sts:AssumeRole',
+    caller: { aws: { arns: callerArns, accountId: config.accountId } },
+    callerCredential: caller,
+    context: principalContext(config, caller, { now: ctx.now }).with({
+      ...tagContext(tags),
+      // AWS leaves the key out for long-term keys signing without MFA.
+      'aws:MultiFactorAuthPresent':
+        mfaAuthenticated || caller.kind !== 'long-term' ? mfaAuthenticated : undefined,
+      'aws:MultiFactorAuthAge': mfaPresented ? 0 : undefined,
+      'sts:RoleSessionName': sessionName,
+      'sts:ExternalId': externalId,
+      'sts:SourceIdentity': sourceIdentity ?? caller.sourceIdentity,
+    }),
+    tagging: Object.keys(tags.tags).length > 0,
+    settingSourceIdentity: sourceIdentity !== undefined,
+    denied,
+  });
+  const sessionPolicies = resolveSessionPolicies(config, policies);
 
   const chained = caller.roleName !== undefined;
   if (chained && requested !== undefined && requested > ROLE_CHAINING_MAX_SECONDS) {
@@ -83,8 +102,9 @@ export const assumeRole: StsAction = async (ctx) => {
     roleName: role.name,
     sessionName: sessionName!,
     chained,
-    mfaAuthenticated: mfaPresented || caller.mfaAuthenticated,
+    mfaAuthenticated,
     now: ctx.now,
+    claims: sessionClaims({ sessionPolicies, tags, inherited: caller }),
     ...(effectiveSourceIdentity === undefined ? {} : { sourceIdentity: effectiveSourceIdentity }),
   });
   return {

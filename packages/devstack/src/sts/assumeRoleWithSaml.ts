@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import { AWS_SAML_ATTRIBUTES } from '../saml/buildSamlResponseXml.js';
+import { RequestContext } from '../iam/requestContext.js';
+import { checkRoleTrust, resolveSessionPolicies, sessionClaims } from './roleTrust.js';
+import { readSamlTags, tagContext } from './sessionTags.js';
 import { assumedRoleUserXml, credentialsXml } from './stsAction.js';
 import type { StsAction } from './stsAction.js';
 import { StsError } from './stsError.js';
@@ -21,8 +24,8 @@ const NAMEID_PREFIX = 'urn:oasis:names:tc:SAML:2.0:nameid-format:';
 const NOT_BEFORE_SKEW_MS = 5 * 60 * 1000;
 
 const invalid = (message: string) => new StsError('InvalidIdentityToken', message);
-const denied = () =>
-  new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithSAML');
+const denied = (action = 'sts:AssumeRoleWithSAML') =>
+  new StsError('AccessDenied', `Not authorized to perform ${action}`);
 
 /** AssumeRoleWithSAML: a signed SAML response for a role's temporary credentials (unsigned call). */
 export const assumeRoleWithSaml: StsAction = async (ctx) => {
@@ -81,7 +84,7 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
     );
   });
   const role = findRole(config, roleArn);
-  if (!offered || !role || role.samlProvider !== principal[2]) throw denied();
+  if (!offered || !role) throw denied();
 
   const sessionName = saml.attributes.get(AWS_SAML_ATTRIBUTES.roleSessionName)?.[0];
   if (sessionName === undefined) {
@@ -125,6 +128,41 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
     }
     duration = Math.min(duration, remaining);
   }
+  const format = saml.nameIdFormat ?? `${NAMEID_PREFIX}unspecified`;
+  const subType = format.startsWith(NAMEID_PREFIX) ? format.slice(NAMEID_PREFIX.length) : format;
+  // AWS: base64(SHA1(issuer + account id + "/" + provider name)), stable per user and provider.
+  const nameQualifier = createHash('sha1')
+    .update(`${saml.issuer}${config.accountId}/${principal[2]}`)
+    .digest('base64');
+  const tags = readSamlTags(saml.attributes);
+  // AWS's SAML condition keys: in the trust policy now and in every request the session signs.
+  const federatedKeys: Record<string, string | string[]> = {
+    'saml:aud': saml.recipient ?? config.saml.spEntityId,
+    'saml:sub': saml.nameId,
+    'saml:sub_type': subType,
+    'saml:iss': saml.issuer,
+    'saml:namequalifier': nameQualifier,
+    'saml:doc': `${config.accountId}/${principal[2]}`,
+    'aws:FederatedProvider': principalArn!,
+  };
+  checkRoleTrust(config, {
+    roleName: role.name,
+    roleArn: roleArn.arn,
+    action: 'sts:AssumeRoleWithSAML',
+    caller: { federated: principalArn! },
+    context: new RequestContext({
+      ...federatedKeys,
+      ...tagContext(tags),
+      'sts:SourceIdentity': sourceIdentity,
+      'aws:CurrentTime': new Date(ctx.now).toISOString(),
+      'aws:EpochTime': Math.floor(ctx.now / 1000),
+      'aws:SecureTransport': false,
+    }),
+    tagging: Object.keys(tags.tags).length > 0,
+    settingSourceIdentity: sourceIdentity !== undefined,
+    denied,
+  });
+  const sessionPolicies = resolveSessionPolicies(config, policies);
   const credential = ctx.store.issue({
     kind: 'saml',
     durationSeconds: issuedSeconds(config, duration),
@@ -132,20 +170,17 @@ export const assumeRoleWithSaml: StsAction = async (ctx) => {
     sessionName,
     now: ctx.now,
     ...(sourceIdentity === undefined ? {} : { sourceIdentity }),
+    claims: sessionClaims({ sessionPolicies, tags, federatedKeys }),
   });
-  const format = saml.nameIdFormat ?? `${NAMEID_PREFIX}unspecified`;
   return {
     Credentials: credentialsXml(credential),
     AssumedRoleUser: assumedRoleUserXml(credential),
     PackedPolicySize: packedPolicySize(policies),
     Subject: saml.nameId,
-    SubjectType: format.startsWith(NAMEID_PREFIX) ? format.slice(NAMEID_PREFIX.length) : format,
+    SubjectType: subType,
     Issuer: saml.issuer,
     Audience: saml.recipient ?? config.saml.spEntityId,
-    // AWS: base64(SHA1(issuer + account id + "/" + provider name)), stable per user and provider.
-    NameQualifier: createHash('sha1')
-      .update(`${saml.issuer}${config.accountId}/${principal[2]}`)
-      .digest('base64'),
+    NameQualifier: nameQualifier,
     SourceIdentity: credential.sourceIdentity,
   };
 };

@@ -1,5 +1,9 @@
 import { decodeJwt, decodeProtectedHeader, errors as joseErrors, jwtVerify } from 'jose';
 import type { JWTPayload } from 'jose';
+import { iamModelFor } from '../iam/iamModel.js';
+import { RequestContext } from '../iam/requestContext.js';
+import { checkRoleTrust, resolveSessionPolicies, sessionClaims } from './roleTrust.js';
+import { readTokenTags, tagContext, WEB_IDENTITY_TAGS_CLAIM } from './sessionTags.js';
 import { assumedRoleUserXml, credentialsXml } from './stsAction.js';
 import type { StsAction } from './stsAction.js';
 import { StsError } from './stsError.js';
@@ -149,17 +153,17 @@ export const assumeRoleWithWebIdentity: StsAction = async (ctx) => {
   const sub = claims.sub;
   const audiences = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
 
-  const role = findRole(config, roleArn);
-  let matchedAudience: string | undefined;
-  for (const trust of role?.webIdentity ?? []) {
-    if (ctx.webIdentityKeys.resolveTrustIssuer(trust.issuer) !== iss.replace(/\/+$/, '')) continue;
-    if (trust.subjects !== undefined && !trust.subjects.includes(sub)) continue;
-    matchedAudience = audiences.find((aud) => trust.audiences.includes(aud));
-    if (matchedAudience !== undefined) break;
-  }
-  if (!role || matchedAudience === undefined) {
-    throw new StsError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
-  }
+  // AWS checks the token's audience against the IAM provider's client ID list before it reads any
+  // role: a token for an unknown client is an InvalidIdentityToken, not an AccessDenied.
+  const provider = iamModelFor(config).oidcProvider(iss, ctx.webIdentityKeys.ownIssuer);
+  const azp = typeof claims.azp === 'string' ? claims.azp : undefined;
+  const audience =
+    azp !== undefined
+      ? provider.clientIds.includes(azp)
+        ? azp
+        : undefined
+      : audiences.find((aud) => provider.clientIds.includes(aud));
+  if (audience === undefined) throw invalidToken('Incorrect token audience');
 
   const sourceIdentity = claims[SOURCE_IDENTITY_CLAIM];
   if (
@@ -170,6 +174,46 @@ export const assumeRoleWithWebIdentity: StsAction = async (ctx) => {
       `The ${SOURCE_IDENTITY_CLAIM} claim must be 2-64 characters of [\\w+=,.@-].`,
     );
   }
+  const tags = readTokenTags(claims[WEB_IDENTITY_TAGS_CLAIM]);
+  const url = provider.providerUrl;
+  const amr = claims.amr;
+  // The condition keys of this provider: in the trust policy now and in every request the session signs.
+  const federatedKeys: Record<string, string | string[]> = {
+    [`${url}:aud`]: audience,
+    [`${url}:sub`]: sub,
+    ...(azp !== undefined ? { [`${url}:oaud`]: audiences } : {}),
+    ...(Array.isArray(amr) && amr.every((v) => typeof v === 'string')
+      ? { [`${url}:amr`]: amr as string[] }
+      : typeof amr === 'string'
+        ? { [`${url}:amr`]: amr }
+        : {}),
+    'aws:FederatedProvider': provider.arn,
+  };
+
+  const denied = (action: string) =>
+    new StsError('AccessDenied', `Not authorized to perform ${action}`);
+  const role = findRole(config, roleArn);
+  if (!role) throw denied('sts:AssumeRoleWithWebIdentity');
+  checkRoleTrust(config, {
+    roleName: role.name,
+    roleArn: roleArn.arn,
+    action: 'sts:AssumeRoleWithWebIdentity',
+    caller: { federated: provider.arn },
+    context: new RequestContext({
+      ...federatedKeys,
+      ...tagContext(tags),
+      'sts:RoleSessionName': sessionName,
+      'sts:SourceIdentity': typeof sourceIdentity === 'string' ? sourceIdentity : undefined,
+      'aws:CurrentTime': new Date(ctx.now).toISOString(),
+      'aws:EpochTime': Math.floor(ctx.now / 1000),
+      'aws:SecureTransport': false,
+    }),
+    tagging: Object.keys(tags.tags).length > 0,
+    settingSourceIdentity: typeof sourceIdentity === 'string',
+    denied,
+  });
+  const sessionPolicies = resolveSessionPolicies(config, policies);
+
   const duration = roleSessionSeconds(role, requested);
   const credential = ctx.store.issue({
     kind: 'web-identity',
@@ -178,6 +222,7 @@ export const assumeRoleWithWebIdentity: StsAction = async (ctx) => {
     sessionName: sessionName!,
     now: ctx.now,
     ...(typeof sourceIdentity === 'string' ? { sourceIdentity } : {}),
+    claims: sessionClaims({ sessionPolicies, tags, federatedKeys }),
   });
   return {
     Credentials: credentialsXml(credential),
@@ -185,7 +230,7 @@ export const assumeRoleWithWebIdentity: StsAction = async (ctx) => {
     AssumedRoleUser: assumedRoleUserXml(credential),
     PackedPolicySize: packedPolicySize(policies),
     Provider: iss,
-    Audience: matchedAudience,
+    Audience: audience,
     SourceIdentity: credential.sourceIdentity,
   };
 };

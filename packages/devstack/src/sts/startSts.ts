@@ -4,7 +4,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DevstackConfig } from '../config.js';
 import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
-import { listen } from '../http/serverLifecycle.js';
+import { answerControl, isControlPath } from '../http/controlRoutes.js';
+import { Counters } from '../http/counters.js';
+import { answerPreflight, corsHeaders, isPreflight } from '../http/cors.js';
+import type { CorsPolicy } from '../http/cors.js';
+import { readBody } from '../http/readBody.js';
+import { closeServer, listen } from '../http/serverLifecycle.js';
 import { RequestLog } from '../requestLog.js';
 import type { RequestLogEntry } from '../requestLog.js';
 import { parseSigV4 } from '../sigv4/parseSigV4.js';
@@ -29,19 +34,6 @@ import { WebIdentityKeys } from './webIdentityKeys.js';
 export const STS_API_VERSION = '2011-06-15';
 /** Largest request body accepted (SAML assertions may be up to 100k characters, encoded). */
 const MAX_BODY_BYTES = 1024 * 1024;
-/** Headers the AWS SDK sends from a browser; any other `x-amz-*` header is allowed too. */
-const CORS_ALLOWED_HEADERS = [
-  'authorization',
-  'content-type',
-  'amz-sdk-invocation-id',
-  'amz-sdk-request',
-  'x-amz-user-agent',
-  'x-amz-date',
-  'x-amz-security-token',
-  'x-amz-content-sha256',
-];
-const CORS_EXPOSED_HEADERS = 'Date, x-amzn-RequestId';
-
 /** Dependencies of {@link startSts}. */
 export interface StartStsDeps {
   /** Credential store shared with the gateway. */
@@ -91,26 +83,6 @@ const ACTIONS: Readonly<Record<string, StsAction>> = {
   GetSessionToken: getSessionToken,
   GetCallerIdentity: getCallerIdentity,
 };
-
-class BodyTooLarge extends Error {}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new BodyTooLarge());
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 /** The STS error for a refused signature, in AWS STS's codes and words. */
 function authError(reason: SigV4FailureReason, message: string): StsError {
@@ -162,82 +134,14 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
   const faults = new FaultQueue();
   const requestLog = new RequestLog(deps.logFile === undefined ? {} : { file: deps.logFile });
   const webIdentityKeys = new WebIdentityKeys(config, deps.oidcIssuer);
-  const stats: StsStats = { requests: 0, byAction: {}, byAccessKey: {}, errors: {} };
+  const counters = new Counters(['byAction', 'byAccessKey', 'errors'] as const);
+  const cors: CorsPolicy = {
+    allowedOrigins: config.allowedOrigins,
+    allowedMethods: 'GET, POST, OPTIONS',
+    exposedHeaders: 'Date, x-amzn-RequestId',
+  };
   const pending = new Set<() => void>();
   let stopping = false;
-
-  const bump = (counter: Record<string, number>, key: string) => {
-    counter[key] = (counter[key] ?? 0) + 1;
-  };
-
-  function applyCors(req: IncomingMessage, res: ServerResponse): boolean {
-    const origin = req.headers.origin;
-    if (origin === undefined || !config.allowedOrigins.includes(origin)) return false;
-    res.setHeader('Access-Control-Allow-Origin', origin);
-    res.setHeader('Vary', 'Origin');
-    res.setHeader('Access-Control-Expose-Headers', CORS_EXPOSED_HEADERS);
-    return true;
-  }
-
-  function preflight(req: IncomingMessage, res: ServerResponse, allowed: boolean): void {
-    if (allowed) {
-      const asked = (req.headers['access-control-request-headers'] ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase())
-        .filter((h) => h !== '');
-      const headers = [
-        ...new Set([
-          ...CORS_ALLOWED_HEADERS,
-          ...asked.filter((h) => h.startsWith('x-amz-') || CORS_ALLOWED_HEADERS.includes(h)),
-        ]),
-      ];
-      res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-      res.setHeader('Access-Control-Allow-Headers', headers.join(', '));
-      res.setHeader('Access-Control-Max-Age', '600');
-    }
-    res.statusCode = 204;
-    res.end();
-  }
-
-  function sendJson(res: ServerResponse, status: number, body: unknown): void {
-    res.statusCode = status;
-    res.setHeader('Content-Type', 'application/json');
-    res.end(JSON.stringify(body));
-  }
-
-  async function control(
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-  ): Promise<{ status: number; action: string }> {
-    const action = path.slice(1);
-    if (path === '/__devstack/stats' && req.method === 'GET') {
-      sendJson(res, 200, stats);
-      return { status: 200, action };
-    }
-    if (path === '/__devstack/log' && req.method === 'GET') {
-      sendJson(res, 200, requestLog.entries());
-      return { status: 200, action };
-    }
-    if (path === '/__devstack/faults' && req.method === 'POST') {
-      let body: unknown;
-      try {
-        body = JSON.parse((await readBody(req)).toString('utf8'));
-        if (typeof body !== 'object' || body === null || Array.isArray(body))
-          throw new TypeError('not an object');
-        if ((body as { clear?: unknown }).clear === true) faults.clear();
-        else faults.failNext(body as StsFault);
-      } catch (error) {
-        const message = error instanceof TypeError ? error.message : 'body must be a JSON object';
-        sendJson(res, 400, { error: `Invalid fault: ${message}` });
-        return { status: 400, action };
-      }
-      sendJson(res, 200, { ok: true });
-      return { status: 200, action };
-    }
-    sendJson(res, 404, { error: `No devstack control endpoint ${req.method} ${path}` });
-    return { status: 404, action };
-  }
 
   async function wait(ms: number, res: ServerResponse): Promise<boolean> {
     return new Promise((resolve) => {
@@ -269,7 +173,9 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
     const now = clock();
     res.setHeader('Date', new Date(now).toUTCString());
     res.setHeader('x-amzn-RequestId', requestId);
-    const corsAllowed = applyCors(req, res);
+    for (const [name, value] of Object.entries(corsHeaders(req.headers.origin, cors))) {
+      res.setHeader(name, value);
+    }
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://sts.invalid');
     const entry: RequestLogEntry = {
@@ -280,7 +186,7 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
       status: 200,
     };
     const finish = () => {
-      if (entry.code !== undefined) bump(stats.errors, entry.code);
+      if (entry.code !== undefined) counters.count('errors', entry.code);
       requestLog.append(entry);
     };
     const sendError = (code: string, message: string, status: number) => {
@@ -291,37 +197,33 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
       entry.code = code;
     };
 
-    if (method === 'OPTIONS') {
-      preflight(req, res, corsAllowed);
+    if (isPreflight(req)) {
+      answerPreflight(req, res, cors);
       return;
     }
-    if (url.pathname.startsWith('/__devstack/')) {
-      const result = await control(req, res, url.pathname);
+    if (isControlPath(url.pathname)) {
+      const result = await answerControl(req, res, url.pathname, controlRoutes, {});
       entry.action = result.action;
       entry.status = result.status;
       requestLog.append(entry);
       return;
     }
 
-    let body: Buffer;
-    try {
-      body = await readBody(req);
-    } catch (error) {
-      stats.requests += 1;
-      if (error instanceof BodyTooLarge) {
-        // Before sendError: once it has ended the response, setting a header throws.
-        res.setHeader('Connection', 'close');
-        sendError(
-          'RequestEntityTooLarge',
-          `Request body larger than ${MAX_BODY_BYTES} bytes.`,
-          413,
-        );
-      } else {
-        res.destroy();
-      }
+    const read = await readBody(req, MAX_BODY_BYTES).catch(() => undefined);
+    if (read === undefined) {
+      // The client hung up mid-body: nobody is left to answer.
+      res.destroy();
+      return;
+    }
+    if (!read.ok) {
+      counters.request();
+      // Before sendError: once it has ended the response, setting a header throws.
+      res.setHeader('Connection', 'close');
+      sendError('RequestEntityTooLarge', `Request body larger than ${MAX_BODY_BYTES} bytes.`, 413);
       finish();
       return;
     }
+    const body = read.body;
     const params = new URLSearchParams(url.search);
     if (method === 'POST' && body.length > 0) {
       for (const [key, value] of new URLSearchParams(body.toString('utf8')))
@@ -338,10 +240,10 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
     const parsedSignature = parseSigV4(signed);
     const accessKeyId = parsedSignature.ok ? parsedSignature.parts.accessKeyId : undefined;
 
-    stats.requests += 1;
-    bump(stats.byAction, action ?? '(none)');
+    counters.request();
+    counters.count('byAction', action ?? '(none)');
     if (accessKeyId !== undefined) {
-      bump(stats.byAccessKey, accessKeyId);
+      counters.count('byAccessKey', accessKeyId);
       entry.accessKeyId = accessKeyId;
     }
     entry.action = action ?? '(none)';
@@ -434,6 +336,15 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
     finish();
   }
 
+  const controlRoutes = {
+    stats: () => counters.snapshot(),
+    log: () => requestLog.entries(),
+    faults: (body: object) => {
+      if ((body as { clear?: unknown }).clear === true) faults.clear();
+      else faults.failNext(body as StsFault);
+    },
+  };
+
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) {
@@ -449,17 +360,14 @@ export async function startSts(config: DevstackConfig, deps: StartStsDeps): Prom
 
   return {
     url: `http://${config.host}:${port}`,
-    stats: () => structuredClone(stats),
+    stats: () => counters.snapshot(),
     faults,
     log: () => requestLog.entries(),
     async stop() {
       if (stopping) return requestLog.flush();
       stopping = true;
       for (const cancel of [...pending]) cancel();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      await closeServer(server);
       await requestLog.flush();
     },
   };

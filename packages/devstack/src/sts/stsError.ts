@@ -24,7 +24,9 @@ export type StsErrorCode =
 
 const DEFAULT_STATUS: Record<StsErrorCode, number> = {
   AccessDenied: 403,
-  ExpiredToken: 400,
+  // AWS's common errors: an expired security token (signing credentials) is 403; an expired web
+  // identity token (ExpiredTokenException of AssumeRoleWithWebIdentity) is 400.
+  ExpiredToken: 403,
   ExpiredTokenException: 400,
   IDPCommunicationError: 400,
   IDPRejectedClaim: 403,

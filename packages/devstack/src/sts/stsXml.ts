@@ -1,3 +1,5 @@
+import { escapeXml } from '../text/escapeXml.js';
+
 /** Namespace of every STS response document. */
 export const STS_XMLNS = 'https://sts.amazonaws.com/doc/2011-06-15/';
 
@@ -8,11 +10,6 @@ export interface XmlFields {
   [name: string]: XmlValue;
 }
 
-/** Escapes text for element content (this module writes no attribute values but `xmlns`). */
-export function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 function renderFields(fields: XmlFields, indent: string): string {
   let out = '';
   for (const [name, value] of Object.entries(fields)) {
@@ -20,7 +17,7 @@ function renderFields(fields: XmlFields, indent: string): string {
     if (typeof value === 'object') {
       out += `${indent}<${name}>\n${renderFields(value, `${indent}  `)}${indent}</${name}>\n`;
     } else {
-      out += `${indent}<${name}>${escapeXml(String(value))}</${name}>\n`;
+      out += `${indent}<${name}>${escapeXml(value, 'text')}</${name}>\n`;
     }
   }
   return out;

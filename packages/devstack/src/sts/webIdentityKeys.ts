@@ -32,6 +32,11 @@ export class WebIdentityKeys {
     }
   }
 
+  /** Issuer URL of the stack's own OpenID Provider, when STS trusts one. */
+  get ownIssuer(): string | undefined {
+    return this.#oidcIssuer;
+  }
+
   /** The issuer URL a role trust entry stands for (`'devstack'` → the stack's provider). */
   resolveTrustIssuer(issuer: string): string | undefined {
     if (issuer === 'devstack')

@@ -5,7 +5,9 @@ import {
   callbackTokenSource,
   createFederatedSession,
 } from '@fedcreds/core';
-import { AwsCredentialsProvider } from '@fedcreds/react';
+import { AwsCredentialsProvider as SessionOnlyProvider } from '@fedcreds/react';
+import { AwsCredentialsProvider } from '@fedcreds/react/oidc';
+import type { FederatedSession } from '@fedcreds/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ErrorBoundary } from './harness.js';
 
@@ -46,5 +48,28 @@ describe('AwsCredentialsProvider props', () => {
     );
     silence.mockRestore();
     expect(screen.getByTestId('error-boundary').textContent).toMatch(/new `key`/);
+  });
+
+  it('from the main entry, which imports no oidc-client-ts, names the entry that takes oidc settings', () => {
+    const oidc = {
+      authority: 'http://127.0.0.1:9',
+      client_id: 'spa',
+      redirect_uri: 'http://127.0.0.1:5173/',
+    };
+    const fallback = (error: unknown) => (
+      <p data-testid="error-boundary">{error instanceof Error ? error.message : String(error)}</p>
+    );
+    const silence = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // A JavaScript caller, or one that ignores the type error: the main entry takes only `session`.
+    const props = { oidc, roleArn: 'arn:aws:iam::123456789012:role/web' } as unknown as {
+      session: FederatedSession;
+    };
+    render(
+      <ErrorBoundary fallback={fallback}>
+        <SessionOnlyProvider {...props}>ok</SessionOnlyProvider>
+      </ErrorBoundary>,
+    );
+    silence.mockRestore();
+    expect(screen.getByTestId('error-boundary').textContent).toMatch(/@fedcreds\/react\/oidc/);
   });
 });

@@ -4,7 +4,7 @@ import {
   RequireAwsCredentials,
   useAwsCredentials,
   useFederatedSession,
-} from '@fedcreds/react';
+} from '@fedcreds/react/oidc';
 import type { FederatedSession } from '@fedcreds/core';
 import { UserManager } from 'oidc-client-ts';
 import type { UserManagerSettings } from 'oidc-client-ts';

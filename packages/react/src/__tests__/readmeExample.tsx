@@ -7,7 +7,7 @@ import {
   useAwsClient,
   useAwsCredentials,
   useCredentialExpiry,
-} from '@fedcreds/react';
+} from '@fedcreds/react/oidc';
 import { useState } from 'react';
 
 /** Where the app's identity provider, role and bucket are. */

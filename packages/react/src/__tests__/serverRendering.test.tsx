@@ -7,7 +7,7 @@ import {
   RequireAwsCredentials,
   useAwsCredentials,
   useCredentialExpiry,
-} from '@fedcreds/react';
+} from '@fedcreds/react/oidc';
 import { describe, expect, it } from 'vitest';
 
 function Status() {

@@ -1,3 +1,4 @@
+import { escapeXml } from '../text/escapeXml.js';
 /**
  * The few HTML pages the devstack's identity providers show (login forms, auto-posting forms,
  * errors). They load nothing from outside the server that renders them and carry no inline
@@ -45,16 +46,6 @@ export const PAGE_HEADERS: Readonly<Record<string, string>> = {
   'cache-control': 'no-store',
 };
 
-/** Escapes text for use in HTML element content and double-quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
-}
-
 /** A full HTML document; `bodyHtml` must already be escaped. */
 export function htmlPage(options: {
   title: string;
@@ -69,7 +60,7 @@ export function htmlPage(options: {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(options.title)}</title>
+<title>${escapeXml(options.title)}</title>
 <link rel="stylesheet" href="${PAGE_STYLESHEET_PATH}">${script}
 </head>
 <body>
@@ -92,15 +83,15 @@ export function loginFormPage(options: {
   hint?: string;
 }): string {
   const error = options.error
-    ? `<p class="error" role="alert">${escapeHtml(options.error)}</p>\n`
+    ? `<p class="error" role="alert">${escapeXml(options.error)}</p>\n`
     : '';
-  const hint = options.hint ? `<p class="muted">${escapeHtml(options.hint)}</p>\n` : '';
+  const hint = options.hint ? `<p class="muted">${escapeXml(options.hint)}</p>\n` : '';
   return htmlPage({
     title: options.title,
-    bodyHtml: `<h1>${escapeHtml(options.title)}</h1>
-${error}<form method="post" action="${escapeHtml(options.action)}" autocomplete="off">
+    bodyHtml: `<h1>${escapeXml(options.title)}</h1>
+${error}<form method="post" action="${escapeXml(options.action)}" autocomplete="off">
 <label for="username">Username</label>
-<input id="username" name="username" type="text" value="${escapeHtml(options.username ?? '')}" required autofocus>
+<input id="username" name="username" type="text" value="${escapeXml(options.username ?? '')}" required autofocus>
 <label for="password">Password</label>
 <input id="password" name="password" type="password" required>
 <button id="submit" type="submit">Sign in</button>
@@ -113,6 +104,6 @@ ${hint}`,
 export function messagePage(title: string, message: string): string {
   return htmlPage({
     title,
-    bodyHtml: `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`,
+    bodyHtml: `<h1>${escapeXml(title)}</h1>\n<p>${escapeXml(message)}</p>`,
   });
 }

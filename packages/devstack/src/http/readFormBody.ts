@@ -1,17 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import { readBody } from './readBody.js';
 
 /** Login forms are tiny; a SAML response form is the biggest thing posted here. */
 const MAX_FORM_BYTES = 256 * 1024;
 
 /** Reads an `application/x-www-form-urlencoded` request body, refusing anything larger than 256 KiB. */
 export async function readFormBody(req: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_FORM_BYTES) throw new Error('form body too large');
-    chunks.push(buffer);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const read = await readBody(req, MAX_FORM_BYTES);
+  if (!read.ok) throw new Error('form body too large');
+  return new URLSearchParams(read.body.toString('utf8'));
 }

@@ -1,0 +1,40 @@
+// Size budgets of every entry a user imports, checked by `pnpm test` (`pnpm -C bench run size`).
+// Each is bundled as an app's production build would be (productionBuild.js) and measured min +
+// gzip and min + brotli. Limits are the sizes measured at the last landing plus a margin of about
+// 250 bytes, so a regression of a few hundred bytes fails; after a deliberate change, re-measure
+// with `pnpm -C bench run sizes` and set the new numbers here.
+import { PEER_PACKAGES, PRODUCTION_BUILD } from './productionBuild.js';
+
+/** name, entry, [gzip limit, brotli limit] in bytes, and packages left out. */
+const BUDGETS = [
+  ['web identity: WebIdentityCredentials + client-sts', 'webIdentity.ts', [57_300, 49_000]],
+  ['session: createFederatedSession + web identity + client-sts', 'session.ts', [68_500, 58_700]],
+  ['@fedcreds/core/oidc: createOidcSession + oidc-client-ts', 'oidc.ts', [86_900, 74_700]],
+  [
+    'React provider + hook, OIDC (@fedcreds/react/oidc) + react-dom',
+    'reactOidc.tsx',
+    [157_500, 134_700],
+  ],
+  [
+    'React SAML-only (@fedcreds/react) + react-dom, no oidc-client-ts',
+    'reactSaml.tsx',
+    [138_600, 118_700],
+  ],
+  ['S3Client app + fedcreds session', 's3WithSession.ts', [108_000, 90_200]],
+  ["fedcreds' own code, session entry", 'session.ts', [16_900, 15_300], PEER_PACKAGES],
+  ["fedcreds' own code, core + React (OIDC)", 'reactOidc.tsx', [19_600, 17_700], PEER_PACKAGES],
+];
+
+const build = (config) => ({ ...config, ...PRODUCTION_BUILD });
+
+export default BUDGETS.flatMap(([name, entry, [gzip, brotli], ignore]) =>
+  [
+    { name: `${name} (gzip)`, gzip: true, limit: `${gzip} B` },
+    { name: `${name} (brotli)`, brotli: true, limit: `${brotli} B` },
+  ].map((check) => ({
+    ...check,
+    path: `entries/${entry}`,
+    ...(ignore && { ignore }),
+    modifyEsbuildConfig: build,
+  })),
+);
