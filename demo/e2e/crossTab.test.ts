@@ -208,7 +208,7 @@ describe('cross-tab groups (Chromium)', () => {
   it.each([1, 5, 10])(
     '%i tab(s) of one user: one STS call and one IdP renewal per refresh cycle for the group',
     async (tabs) => {
-      const { context, page } = await signedInTab();
+      const { page } = await signedInTab();
       const pages = [page, ...(await openFrom(page, tabs - 1))];
       let key = await nextKey(pages, await keyOf(page));
       const [stsBefore, grantsBefore] = [stsCalls(), grants()];
@@ -242,7 +242,7 @@ describe('cross-tab groups (Chromium)', () => {
   );
 
   it('the leader closed mid-refresh: another tab takes over, no S3 request fails', async () => {
-    const { context, page } = await signedInTab();
+    const { page } = await signedInTab();
     const pages = [page, ...(await openFrom(page, 2))];
     let key = await nextKey(pages, await keyOf(page));
     for (const tab of pages) await tab.evaluate(() => window.fedcredsS3(true));
@@ -252,7 +252,7 @@ describe('cross-tab groups (Chromium)', () => {
     await leader.close();
     const rest = pages.filter((tab) => tab !== leader);
     key = await nextKey(rest, key);
-    key = await nextKey(rest, key);
+    await nextKey(rest, key);
     for (const tab of rest) {
       await tab.evaluate(() => window.fedcredsS3(false));
       const stats = await statsOf(tab);
@@ -287,7 +287,7 @@ describe('cross-tab groups (Chromium)', () => {
     for (const tab of rest) expect((await statsOf(tab)).expiredHandedOut).toBe(0);
     // Woken, the deposed leader overwrites nothing: the others keep the group's newer keys.
     await cdp.send('Debugger.resume');
-    key = await nextKey(rest, key);
+    await nextKey(rest, key);
     for (const tab of rest) {
       expect(await text(tab, 'status')).toBe('ready');
       expect((await statsOf(tab)).expiredHandedOut).toBe(0);
@@ -322,7 +322,7 @@ describe('cross-tab groups (Chromium)', () => {
   }, 90_000);
 
   it('signing out in one tab signs out every tab within a second, and a reload shows the sign-in', async () => {
-    const { context, page } = await signedInTab();
+    const { page } = await signedInTab();
     const pages = [page, ...(await openFrom(page, 4))];
     await nextKey(pages, await keyOf(page));
     const watch = pages.map((tab) =>

@@ -16,12 +16,7 @@ import {
   type TimerProvider,
   type TokenSource,
 } from '@fedcreds/core';
-import {
-  MemoryLocks,
-  RotatingIdp,
-  userTokenSource,
-  type IdpUser,
-} from './crossTabHarness.js';
+import { MemoryLocks, RotatingIdp, userTokenSource, type IdpUser } from './crossTabHarness.js';
 import {
   HOUR_MS,
   MINUTE_MS,
