@@ -15,11 +15,14 @@ const alias = [
 ];
 
 // React 18, the older peer @fedcreds/react supports: the `react18` project runs the React
-// package's whole suite with these packages (and the testing library built against them).
-const react18 = ['react', 'react-dom', '@testing-library/react'].map((name) => ({
-  find: new RegExp(`^${name.replace('/', '\\/')}(?=/|$)`),
-  replacement: realpathSync(src(`./tests/react18/node_modules/${name}`)),
-}));
+// package's whole suite with these packages (and the testing library and the selector hook built
+// against them: each must require the same React copy).
+const react18 = ['react', 'react-dom', '@testing-library/react', 'use-sync-external-store'].map(
+  (name) => ({
+    find: new RegExp(`^${name.replace('/', '\\/')}(?=/|$)`),
+    replacement: realpathSync(src(`./tests/react18/node_modules/${name}`)),
+  }),
+);
 
 type ProjectOptions = NonNullable<ViteUserConfig['test']>;
 

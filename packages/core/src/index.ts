@@ -33,7 +33,13 @@ export {
   DEFAULT_STS_REGION,
   isTemporaryCredentials,
 } from './credentials/StsCredentials.js';
-export type { StsCredentialsOutput } from './credentials/StsCredentials.js';
+export { captureServerDate } from './credentials/captureServerDate.js';
+export type {
+  StsCredentialsOutput,
+  StsExchangeOptions,
+  StsExchangeResult,
+  StsResponse,
+} from './credentials/StsCredentials.js';
 export {
   WebIdentityCredentials,
   DEFAULT_WEB_IDENTITY_SESSION_NAME,
@@ -86,20 +92,30 @@ export { systemClock } from './time/Clock.js';
 export type { Clock } from './time/Clock.js';
 export { globalTimers } from './time/TimerProvider.js';
 export type { TimerProvider } from './time/TimerProvider.js';
-export {
-  createFederatedSession,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-} from './session/createFederatedSession.js';
+export { createFederatedSession } from './session/createFederatedSession.js';
+export { DEFAULT_REQUEST_TIMEOUT_MS } from './session/resolveSessionOptions.js';
 export type {
   FederatedSession,
   FederatedSessionOptions,
   SessionCredentials,
   SessionEventMap,
-  SessionIdentity,
   SessionRefreshOptions,
-  SessionSnapshot,
-  SessionStatus,
 } from './session/FederatedSession.js';
+export type {
+  EmptySessionSnapshot,
+  SessionIdentity,
+  SessionSnapshot,
+  SessionSnapshotFields,
+  SessionStatus,
+  StoppedSessionSnapshot,
+  UsableSessionSnapshot,
+} from './session/SessionSnapshot.js';
+export {
+  isTerminalStatus,
+  MIN_REFRESH_INTERVAL_MS,
+  TOKEN_EXPIRING_LEAD_MS,
+  TOKEN_MIN_VALIDITY_MS,
+} from './session/sessionPolicy.js';
 export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
 export { initialSessionState } from './session/reduceSession.js';
 export { sessionPhase } from './session/sessionPhase.js';
@@ -140,11 +156,14 @@ export {
 export type {
   CrossTabCoordinator,
   CrossTabCoordinatorOptions,
-  CrossTabOptions,
 } from './crossTab/createCrossTabCoordinator.js';
-export type { CrossTabChannel, CrossTabLocks } from './crossTab/CrossTabTransport.js';
+export type {
+  CrossTabChannel,
+  CrossTabLocks,
+  CrossTabOptions,
+  MarkerStorage,
+} from './crossTab/CrossTabOptions.js';
 export type { GroupIdentity } from './crossTab/GroupIdentity.js';
-export type { MarkerStorage } from './crossTab/signOutMarker.js';
 
 // End-user sentences for every error code (issue 12).
 export { describeError, ERROR_SENTENCES } from './describeError.js';

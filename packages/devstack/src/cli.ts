@@ -1,8 +1,10 @@
 import { readFile, realpath } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEMO_CLIENT_ID } from './config.js';
+import { DEMO_CLIENT_ID, resolveDevstackConfig } from './config.js';
 import type { DevstackOptions } from './config.js';
+import { iamModelFor } from './iam/iamModel.js';
 import { startDevstack } from './startDevstack.js';
 import type { Devstack, StartDevstackOptions } from './startDevstack.js';
 
@@ -12,7 +14,8 @@ Starts the fedcreds local federation stack on 127.0.0.1: an OpenID Provider, a S
 S3/DynamoDB gateway. Stop it with Ctrl+C.
 
 Options:
-  --config <file.json>        Devstack options (JSON) merged over the defaults
+  --config <file>             Devstack options merged over the defaults: a .json file, or a
+                              .js/.mjs module exporting defineDevstackConfig({...})
   --credential-ttl <seconds>  Every issued credential lives this long (watch refreshes happen)
   --ephemeral                 Bind every server to a free port instead of 9010-9040
   --log-file <file>           Append a JSON line per STS/gateway request (never secrets)
@@ -112,22 +115,38 @@ async function parseCliArgs(argv: readonly string[]): Promise<StartDevstackOptio
   return options;
 }
 
+/**
+ * Reads `--config`: a JSON file, or a JavaScript module (`.js`, `.mjs`; `.ts` under tsx) whose
+ * default export is the options (see `defineDevstackConfig`). The options are checked the way
+ * the stack will resolve them, so a wrong field is a usage error that names it.
+ */
 async function readConfigFile(file: string): Promise<DevstackOptions> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --config file "${file}": ${(err as Error).message}`);
-  }
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config file "${file}" is not valid JSON: ${(err as Error).message}`);
+  if (/\.(c|m)?[jt]s$/.test(file)) {
+    try {
+      const module = (await import(pathToFileURL(resolve(file)).href)) as { default?: unknown };
+      parsed = module.default;
+    } catch (err) {
+      throw new UsageError(`cannot load --config module "${file}": ${(err as Error).message}`);
+    }
+  } else {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --config file "${file}": ${(err as Error).message}`);
+    }
+    try {
+      parsed = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`--config file "${file}" is not valid JSON: ${(err as Error).message}`);
+    }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UsageError(`--config file "${file}" must hold a JSON object of devstack options`);
   }
+  // Throws DevstackConfigError (a TypeError: a usage error) naming the field that is wrong.
+  resolveDevstackConfig(parsed as DevstackOptions);
   return parsed as DevstackOptions;
 }
 
@@ -160,16 +179,23 @@ function describeDevstack(devstack: Devstack): string {
     lines.push(`  ${user.username} / ${user.password}${saml}`);
   }
   lines.push('', 'Roles:');
+  const iam = iamModelFor(config);
   for (const role of config.roles) {
-    const how: string[] = [];
-    if (role.webIdentity?.length) how.push('web identity');
-    if (role.samlProvider !== undefined) how.push('SAML');
-    if (role.assumableBy?.length) how.push(`AssumeRole by ${role.assumableBy.join(', ')}`);
-    if (role.requireMfa) how.push('MFA');
-    const buckets = role.allow?.buckets?.join(', ') || '-';
-    const tables = role.allow?.tables?.join(', ') || '-';
+    const trusted = new Set<string>();
+    for (const statement of iam.trustPolicy(role.name)?.statements ?? []) {
+      if (statement.effect !== 'Allow' || statement.principal === undefined) continue;
+      if (statement.principal === '*') trusted.add('*');
+      else
+        for (const p of [...statement.principal.federated, ...statement.principal.aws])
+          trusted.add(p.replace(/^arn:aws:(iam|sts)::\d{12}:/, ''));
+    }
+    const statements = iam
+      .identityPolicies({ roleName: role.name })
+      .reduce((n, policy) => n + policy.statements.length, 0);
     lines.push(`  ${devstack.roleArn(role.name)}`);
-    lines.push(`      via ${how.join('; ') || '-'}; buckets: ${buckets}; tables: ${tables}`);
+    lines.push(
+      `      trusts ${[...trusted].join(', ') || 'nobody'}; ${statements} permission statement${statements === 1 ? '' : 's'}`,
+    );
   }
   if (config.accessKeys.length > 0) {
     lines.push('', 'Long-term access keys (secrets are in the devstack config):');

@@ -3,6 +3,7 @@ export { AwsCredentialsProvider } from './AwsCredentialsProvider.js';
 export type {
   AwsCredentialsProviderProps,
   AwsCredentialsSessionProps,
+  SignInCompletion,
 } from './AwsCredentialsProvider.js';
 export { useAwsCredentials } from './useAwsCredentials.js';
 export type { UseAwsCredentialsOptions } from './useAwsCredentials.js';

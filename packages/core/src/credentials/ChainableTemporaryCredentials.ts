@@ -23,7 +23,13 @@ import {
 } from '../validation/validateStsParams.js';
 import { raceSignal } from '../time/raceSignal.js';
 import { Credentials, type CredentialsCallOptions } from './Credentials.js';
-import { DEFAULT_STS_REGION, StsCredentials, isTemporaryCredentials } from './StsCredentials.js';
+import { captureServerDate } from './captureServerDate.js';
+import {
+  DEFAULT_STS_REGION,
+  StsCredentials,
+  isTemporaryCredentials,
+  type StsResponse,
+} from './StsCredentials.js';
 
 /** Default `RoleSessionName` of {@link ChainableTemporaryCredentials} when a role is assumed. */
 export const DEFAULT_CHAINABLE_SESSION_NAME = 'temporary-credentials';
@@ -199,7 +205,7 @@ export class ChainableTemporaryCredentials extends StsCredentials<
   protected override async send(
     params: ChainableTemporaryCredentialsParams,
     { signal }: CredentialsCallOptions,
-  ): Promise<ChainableTemporaryCredentialsOutput> {
+  ): Promise<StsResponse<ChainableTemporaryCredentialsOutput>> {
     let master = await this.#masterIdentity(signal);
     // A provider's credentials are known to be temporary only once it has answered.
     if (master.sessionToken) this.validate(params, true);
@@ -222,7 +228,10 @@ export class ChainableTemporaryCredentials extends StsCredentials<
           ...input,
           RoleSessionName: input.RoleSessionName ?? DEFAULT_CHAINABLE_SESSION_NAME,
         } as AssumeRoleCommandInput;
-        return await this.service.send(new AssumeRoleCommand(roleInput), options);
+        const command = new AssumeRoleCommand(roleInput);
+        const serverDate = captureServerDate(command);
+        const output = await this.service.send(command, options);
+        return { output, serverDate: serverDate() };
       }
       const { DurationSeconds, SerialNumber, TokenCode } = input;
       const sessionInput: GetSessionTokenCommandInput = {
@@ -230,7 +239,10 @@ export class ChainableTemporaryCredentials extends StsCredentials<
         SerialNumber,
         TokenCode,
       };
-      return await this.service.send(new GetSessionTokenCommand(sessionInput), options);
+      const command = new GetSessionTokenCommand(sessionInput);
+      const serverDate = captureServerDate(command);
+      const output = await this.service.send(command, options);
+      return { output, serverDate: serverDate() };
     } finally {
       if (this.#signing === master) this.#signing = undefined;
     }

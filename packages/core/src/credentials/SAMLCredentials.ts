@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-sts';
 import { validateSamlParams, requireRoleParams } from '../validation/validateStsParams.js';
 import type { CredentialsCallOptions } from './Credentials.js';
-import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
+import { captureServerDate } from './captureServerDate.js';
+import { DEFAULT_STS_REGION, StsCredentials, type StsResponse } from './StsCredentials.js';
 
 /** Parameters of {@link SAMLCredentials}: those of STS AssumeRoleWithSAML. */
 export type SAMLCredentialsParams = Omit<AssumeRoleWithSAMLCommandInput, 'SAMLAssertion'> & {
@@ -63,13 +64,20 @@ export class SAMLCredentials extends StsCredentials<
     validateSamlParams(params);
   }
 
-  protected override send(
+  protected override get tokenParam(): 'SAMLAssertion' {
+    return 'SAMLAssertion';
+  }
+
+  protected override async send(
     params: SAMLCredentialsParams,
     { signal }: CredentialsCallOptions,
-  ): Promise<AssumeRoleWithSAMLCommandOutput> {
-    return this.service.send(
-      new AssumeRoleWithSAMLCommand({ ...params, SAMLAssertion: params.SAMLAssertion }),
-      signal ? { abortSignal: signal } : {},
-    );
+  ): Promise<StsResponse<AssumeRoleWithSAMLCommandOutput>> {
+    const command = new AssumeRoleWithSAMLCommand({
+      ...params,
+      SAMLAssertion: params.SAMLAssertion,
+    });
+    const serverDate = captureServerDate(command);
+    const output = await this.service.send(command, signal ? { abortSignal: signal } : {});
+    return { output, serverDate: serverDate() };
   }
 }

@@ -15,6 +15,30 @@ export interface StsCredentialsOutput {
   AssumedRoleUser?: { Arn?: string | undefined; AssumedRoleId?: string | undefined } | undefined;
 }
 
+/** What one STS request answered (see {@link StsCredentials.send}). */
+export interface StsResponse<O> {
+  /** The response as the SDK parsed it. */
+  output: O;
+  /** The response's `Date` header (STS's clock), when the runtime let it be read. */
+  serverDate: Date | undefined;
+}
+
+/** Result of {@link StsCredentials.exchange}. */
+export interface StsExchangeResult<O> {
+  /** The STS response; its secrets show as `[redacted]` in `JSON.stringify` (the shape of `data`). */
+  output: O;
+  /** The response's `Date` header (STS's clock), when readable: evidence of the local clock's skew. */
+  serverDate: Date | undefined;
+  /** The credentials in the response (`expireTime` on STS's clock). */
+  credentials: LoadedCredentials;
+}
+
+/** Options of {@link StsCredentials.exchange}. */
+export interface StsExchangeOptions {
+  /** Aborts the request (rejecting with `AbortedError`, or `TimeoutError` for a timeout reason). */
+  signal?: AbortSignal | undefined;
+}
+
 /**
  * Base of the credential classes that get temporary credentials from STS: holds the STS client
  * (`service`), the request parameters (`params`, a copy the next refresh reads again) and the last
@@ -47,8 +71,16 @@ export abstract class StsCredentials<
   /** Checks `params` before any request; throws an `InvalidParameterError`. */
   protected abstract validate(params: P): void | Promise<void>;
 
-  /** Sends the STS request for `params`. */
-  protected abstract send(params: P, options: CredentialsCallOptions): Promise<O>;
+  /** Sends the STS request for `params`; see `captureServerDate` for the `Date` header. */
+  protected abstract send(params: P, options: CredentialsCallOptions): Promise<StsResponse<O>>;
+
+  /**
+   * The parameter an IdP token goes in (`WebIdentityToken`, `SAMLAssertion`), or `null` when the
+   * request carries none (role chaining).
+   */
+  protected get tokenParam(): 'WebIdentityToken' | 'SAMLAssertion' | null {
+    return null;
+  }
 
   /** Name of the STS operation, for error messages. */
   protected abstract get operation(): string;
@@ -65,24 +97,55 @@ export abstract class StsCredentials<
     ];
   }
 
-  protected override async load(options: CredentialsCallOptions): Promise<LoadedCredentials> {
+  /**
+   * One STS request for `params` with `token` as the IdP token (`WebIdentityToken` /
+   * `SAMLAssertion`; `undefined` uses the one in `params`, and role chaining sends none). Stateless:
+   * it checks the parameters before any network call and returns what STS answered, but changes
+   * nothing on this object — no field, no `params`, no `data`. `refresh()` uses it and then stores
+   * the result; a federated session uses it and keeps the result itself.
+   *
+   * @throws {@link InvalidParameterError} for bad parameters, before any request; a
+   *   `FedcredsError` for what STS or the network answered.
+   *
+   * @example
+   * ```ts
+   * const { credentials, serverDate } = await creds.exchange(idToken, { signal });
+   * ```
+   */
+  async exchange(
+    token: string | undefined,
+    options: StsExchangeOptions = {},
+  ): Promise<StsExchangeResult<O>> {
+    const { signal } = options;
     // A snapshot: a token assigned while the request is in flight waits for the next refresh.
     const params = { ...this.params };
+    const tokenParam = this.tokenParam;
+    if (token !== undefined && tokenParam !== null) {
+      (params as Record<string, unknown>)[tokenParam] = token;
+    }
     await this.validate(params);
-    let output: O;
+    let response: StsResponse<O>;
     try {
-      output = await this.send(params, options);
+      response = await this.send(params, { signal });
     } catch (err) {
       throw toFedcredsError(err, {
         operation: this.operation,
-        signal: options.signal,
+        signal,
         secrets: this.secrets(params),
       });
     }
-    const loaded = credentialsFromOutput(output, this.operation);
+    return {
+      credentials: credentialsFromOutput(response.output, this.operation),
+      output: redactedOutput(response.output),
+      serverDate: response.serverDate,
+    };
+  }
+
+  protected override async load(options: CredentialsCallOptions): Promise<LoadedCredentials> {
+    const { credentials, output } = await this.exchange(undefined, options);
     // An aborted call's late answer is dropped by the base class; its `data` must be too.
-    if (!options.signal?.aborted) this.data = redactedOutput(output);
-    return loaded;
+    if (!options.signal?.aborted) this.data = output;
+    return credentials;
   }
 
   override toJSON(): Record<string, unknown> {

@@ -7,7 +7,8 @@ import {
 } from '@aws-sdk/client-sts';
 import { validateWebIdentityParams, requireRoleParams } from '../validation/validateStsParams.js';
 import type { CredentialsCallOptions } from './Credentials.js';
-import { DEFAULT_STS_REGION, StsCredentials } from './StsCredentials.js';
+import { captureServerDate } from './captureServerDate.js';
+import { DEFAULT_STS_REGION, StsCredentials, type StsResponse } from './StsCredentials.js';
 
 /** Default `RoleSessionName` of {@link WebIdentityCredentials}. */
 export const DEFAULT_WEB_IDENTITY_SESSION_NAME = 'web-identity';
@@ -76,19 +77,23 @@ export class WebIdentityCredentials extends StsCredentials<
     validateWebIdentityParams(params);
   }
 
-  protected override send(
+  protected override get tokenParam(): 'WebIdentityToken' {
+    return 'WebIdentityToken';
+  }
+
+  protected override async send(
     params: WebIdentityCredentialsParams,
     { signal }: CredentialsCallOptions,
-  ): Promise<AssumeRoleWithWebIdentityCommandOutput> {
+  ): Promise<StsResponse<AssumeRoleWithWebIdentityCommandOutput>> {
     const input: AssumeRoleWithWebIdentityCommandInput = {
       ...params,
       // validate() has checked it is there.
       WebIdentityToken: params.WebIdentityToken,
       RoleSessionName: params.RoleSessionName ?? DEFAULT_WEB_IDENTITY_SESSION_NAME,
     };
-    return this.service.send(
-      new AssumeRoleWithWebIdentityCommand(input),
-      signal ? { abortSignal: signal } : {},
-    );
+    const command = new AssumeRoleWithWebIdentityCommand(input);
+    const serverDate = captureServerDate(command);
+    const output = await this.service.send(command, signal ? { abortSignal: signal } : {});
+    return { output, serverDate: serverDate() };
   }
 }

@@ -1,11 +1,8 @@
 import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import { InvalidParameterError, SignedOutError } from '../errors.js';
 import type { SessionCredentials } from '../session/FederatedSession.js';
-import {
-  DEFAULT_REFRESH_JITTER_MS,
-  DEFAULT_REFRESH_WINDOW_MS,
-  planRefresh,
-} from '../session/planRefresh.js';
+import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from '../session/planRefresh.js';
+import { isFresh } from '../session/sessionPolicy.js';
 import type {
   CoordinatorMessage,
   CoordinatorPeer,
@@ -26,7 +23,10 @@ import {
 } from './CrossTabTransport.js';
 import { identifyTab, type TabUser } from './identifyTab.js';
 import { leadRefresh } from './leadRefresh.js';
-import { signOutMarker, type MarkerStorage } from './signOutMarker.js';
+import type { CrossTabOptions } from './CrossTabOptions.js';
+import { signOutMarker } from './signOutMarker.js';
+
+export type { CrossTabOptions } from './CrossTabOptions.js';
 
 /**
  * How long a tab about to call STS waits for the other tabs to say which credentials they hold,
@@ -41,46 +41,6 @@ export const DEFAULT_ANSWER_TIMEOUT_MS = 500;
  * holds credentials waits up to half of their remaining life instead (see `leadRefresh`).
  */
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
-
-/**
- * What `createFederatedSession({ crossTab })` accepts besides `true`. See
- * {@link createCrossTabCoordinator}.
- */
-export interface CrossTabOptions {
-  /**
-   * Prefix of the Web Lock, BroadcastChannel and sign-out marker names. Each identity's group is
-   * named `<name>:<hash of the identity>`; tabs with different prefixes never share.
-   * @default 'fedcreds'
-   */
-  name?: string | undefined;
-  /**
-   * The Web Locks implementation; `null` disables coordination.
-   * @default `navigator.locks`, when present
-   */
-  locks?: CrossTabLocks | null | undefined;
-  /**
-   * Opens the channel the tabs talk over; `null` disables coordination.
-   * @default `(name) => new BroadcastChannel(name)`, when `BroadcastChannel` exists
-   */
-  channel?: ((name: string) => CrossTabChannel) | null | undefined;
-  /**
-   * Where the group's sign-out marker goes (no secret: a time under a hashed key), so that tabs
-   * stopped or closed during a sign-out, and reloads after it, stay signed out. `null` for none.
-   * @default `localStorage`, when present
-   */
-  storage?: MarkerStorage | null | undefined;
-  /**
-   * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
-   * @default 500 ({@link DEFAULT_ANSWER_TIMEOUT_MS})
-   */
-  answerTimeoutMs?: number | undefined;
-  /**
-   * How long a tab without usable credentials waits for the refresh lock before taking it over,
-   * in milliseconds.
-   * @default 10000 ({@link DEFAULT_LOCK_TIMEOUT_MS})
-   */
-  lockTimeoutMs?: number | undefined;
-}
 
 /** Options of {@link createCrossTabCoordinator}. */
 export interface CrossTabCoordinatorOptions extends CrossTabOptions {
@@ -290,13 +250,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     const { peer } = this;
     if (peer.isFresh) return peer.isFresh(record);
     // A peer that cannot tell: judge with the session defaults.
-    const { refreshAtMs } = planRefresh({
-      issuedAtMs: record.issuedAtMs,
-      expiresAtMs: record.expiresAtMs,
-      refreshWindowMs: DEFAULT_REFRESH_WINDOW_MS,
-      jitterMs: DEFAULT_REFRESH_JITTER_MS,
-    });
-    return this.clock.now() < refreshAtMs;
+    return isFresh(record, this.clock.now(), DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS);
   }
 
   signedOut(atMs: number): void {

@@ -1,7 +1,7 @@
+import type { MarkerStorage } from './CrossTabOptions.js';
 import { FUTURE_TOLERANCE_MS } from './crossTabMessage.js';
 
-/** The part of Web Storage the sign-out marker uses. */
-export type MarkerStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+export type { MarkerStorage } from './CrossTabOptions.js';
 
 /**
  * A group's durable note that it signed out: `{"v":1,"atMs":…}` under `key`, in `localStorage`

@@ -1,8 +1,8 @@
-import type { CrossTabOptions } from '../crossTab/createCrossTabCoordinator.js';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
 import type { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import type { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
+import type { CrossTabOptions } from '../crossTab/CrossTabOptions.js';
 import type { FedcredsError, ReauthRequiredError } from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
@@ -11,6 +11,9 @@ import type { RetryOptions } from './backoffDelayMs.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import type { SessionEnvironment } from './SessionEnvironment.js';
 import type { SessionPersistence } from './sessionPersistence.js';
+import type { SessionSnapshot } from './SessionSnapshot.js';
+
+export type { SessionIdentity, SessionSnapshot, SessionStatus } from './SessionSnapshot.js';
 
 /** The credential objects a {@link FederatedSession} can own. */
 export type SessionCredentials =
@@ -77,73 +80,6 @@ export interface FederatedSessionOptions {
    * @default false (each tab on its own); with `true` the name is `fedcreds:<RoleArn>`
    */
   crossTab?: boolean | CrossTabOptions | undefined;
-}
-
-/**
- * Where a session stands.
- *
- * - `idle` — not started, nothing obtained yet.
- * - `loading` — getting the first credentials (possibly retrying after failures; see `error`).
- * - `ready` — valid credentials, nothing to do.
- * - `refreshing` — valid credentials while new ones are fetched (or retried after a failure).
- * - `expired` — the credentials expired before new ones came (e.g. the laptop slept, or STS is
- *   down); the session keeps trying and the provider waits instead of handing out dead ones.
- * - `reauth-required` — the IdP needs the user (`error.reason` says why); call `signIn()`.
- * - `error` — a failure retrying will not fix (`AccessDenied`, bad parameters, a token STS keeps
- *   rejecting). Credentials still valid keep being served; `refresh()` tries again.
- * - `signed-out` — after `signOut()`; `signIn()` starts over.
- */
-export type SessionStatus =
-  | 'idle'
-  | 'loading'
-  | 'ready'
-  | 'refreshing'
-  | 'expired'
-  | 'reauth-required'
-  | 'error'
-  | 'signed-out';
-
-/** Who the credentials belong to, from the IdP token and the STS response. Fields absent when unknown. */
-export interface SessionIdentity {
-  /** The IdP's subject (`sub`, SAML `NameID`). */
-  readonly subject?: string;
-  /** The IdP (`iss`, SAML issuer). */
-  readonly issuer?: string;
-  /** The client the token was issued to (`aud`, SAML audience). */
-  readonly audience?: string;
-  /** The role that was assumed. */
-  readonly roleArn?: string;
-  /** The assumed-role session ARN STS returned. */
-  readonly assumedRoleArn?: string;
-}
-
-/**
- * An immutable picture of a session. `getSnapshot()` returns the same object until something
- * changes, so it can feed `useSyncExternalStore` directly. Nothing in it reveals a secret:
- * `JSON.stringify(snapshot)` shows the secret key and session token as `[redacted]`.
- */
-export interface SessionSnapshot {
-  /** Where the session stands. */
-  readonly status: SessionStatus;
-  /**
-   * The credentials to sign with, or `null`. Their `expiration` is `expiresAt` (local clock), so
-   * SDK clients cache them correctly even when the local clock is wrong.
-   */
-  readonly credentials: AwsCredentialIdentity | null;
-  /** When the credentials expire, on the local clock (corrected for its skew). Kept after expiry. */
-  readonly expiresAt: Date | null;
-  /** When the IdP token used last expires, on the local clock (JWT `exp`, SAML `NotOnOrAfter`). */
-  readonly tokenExpiresAt: Date | null;
-  /** Who the credentials belong to. */
-  readonly identity: SessionIdentity | null;
-  /** The last failure, until a refresh succeeds. */
-  readonly error: FedcredsError | null;
-  /** When credentials were last obtained, on the local clock. */
-  readonly lastRefreshedAt: Date | null;
-  /** Whether a refresh request is in flight. */
-  readonly isRefreshing: boolean;
-  /** Server time minus local time, in milliseconds, as last estimated. */
-  readonly clockSkewMs: number;
 }
 
 /** Payloads of the events `session.on(type, handler)` delivers. */

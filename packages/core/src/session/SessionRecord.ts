@@ -1,4 +1,6 @@
-import type { SessionIdentity } from './FederatedSession.js';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { protectIdentity } from '../protectIdentity.js';
+import type { SessionIdentity } from './SessionSnapshot.js';
 
 /**
  * Credentials and what a session knows about them, as plain JSON: what opt-in persistence stores
@@ -72,4 +74,18 @@ export function parseSessionRecord(value: unknown): SessionRecord | null {
           ),
         );
   return { ...(r as unknown as SessionRecord), identity: safeIdentity };
+}
+
+/**
+ * The credentials of `record` as an SDK v3 identity whose secrets `JSON.stringify` redacts, with
+ * the local-clock `expiration` (so SDK clients, which compare with `Date.now()`, cache them right).
+ */
+export function credentialsOfRecord(record: SessionRecord): AwsCredentialIdentity {
+  return protectIdentity({
+    accessKeyId: record.accessKeyId,
+    secretAccessKey: record.secretAccessKey,
+    ...(record.sessionToken !== undefined && { sessionToken: record.sessionToken }),
+    ...(record.accountId !== undefined && { accountId: record.accountId }),
+    expiration: new Date(record.expiresAtMs),
+  });
 }

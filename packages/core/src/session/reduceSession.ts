@@ -1,6 +1,8 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ReauthRequiredError, type FedcredsError } from '../errors.js';
-import type { SessionIdentity, SessionSnapshot } from './FederatedSession.js';
+import { isTerminalStatus } from './sessionPolicy.js';
+import type { SessionRecord } from './SessionRecord.js';
+import type { SessionIdentity, SessionSnapshot, SessionSnapshotFields } from './SessionSnapshot.js';
 
 /** Everything that can happen to a session's state. Times come in the action: the reducer never reads a clock. */
 export type SessionAction =
@@ -41,12 +43,21 @@ export const initialSessionState: SessionSnapshot = Object.freeze({
   clockSkewMs: 0,
 });
 
-/** States the session does not leave on its own: only the user (or `refresh()`) moves it on. */
-const SETTLED_BY_FAILURE = new Set<SessionSnapshot['status']>([
-  'error',
-  'reauth-required',
-  'signed-out',
-]);
+/** The `credentialsReceived` action for `record`, whose credentials are `credentials`. */
+export function credentialsReceived(
+  record: SessionRecord,
+  credentials: AwsCredentialIdentity,
+): SessionAction {
+  return {
+    type: 'credentialsReceived',
+    credentials,
+    expiresAt: new Date(record.expiresAtMs),
+    tokenExpiresAt: record.tokenExpiresAtMs === null ? null : new Date(record.tokenExpiresAtMs),
+    identity: record.identity,
+    refreshedAt: new Date(record.issuedAtMs),
+    clockSkewMs: record.clockSkewMs,
+  };
+}
 
 /**
  * The session's state machine: a pure function of the previous snapshot and an action. Returns
@@ -107,7 +118,7 @@ export function reduceSession(state: SessionSnapshot, action: SessionAction): Se
     case 'credentialsExpired':
       if (state.credentials === null) return state;
       return update(state, {
-        status: SETTLED_BY_FAILURE.has(state.status) ? state.status : 'expired',
+        status: isTerminalStatus(state.status) ? state.status : 'expired',
         credentials: null,
       });
     case 'signedOut':
@@ -121,16 +132,20 @@ export function reduceSession(state: SessionSnapshot, action: SessionAction): Se
   }
 }
 
-/** `state` with `changes` applied, frozen — or `state` itself if no value actually changes. */
-function update(state: SessionSnapshot, changes: Partial<SessionSnapshot>): SessionSnapshot {
+/**
+ * `state` with `changes` applied, frozen — or `state` itself if no value actually changes. The
+ * transitions above keep the union's promises (`ready`/`refreshing` only with credentials, …);
+ * the tests of every transition check them.
+ */
+function update(state: SessionSnapshot, changes: Partial<SessionSnapshotFields>): SessionSnapshot {
   let changed = false;
-  for (const key of Object.keys(changes) as (keyof SessionSnapshot)[]) {
+  for (const key of Object.keys(changes) as (keyof SessionSnapshotFields)[]) {
     if (!Object.is(state[key], changes[key])) {
       changed = true;
       break;
     }
   }
-  return changed ? Object.freeze({ ...state, ...changes }) : state;
+  return changed ? (Object.freeze({ ...state, ...changes }) as SessionSnapshot) : state;
 }
 
 function assertNever(action: never): never {

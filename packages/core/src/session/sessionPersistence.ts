@@ -62,3 +62,18 @@ export function createSessionStore(
     },
   };
 }
+
+/**
+ * A {@link SessionStore} that opens the chosen storage on first use (never at construction, so
+ * nothing touches `window` before `start()`) and does nothing when there is none (`'memory'`, or
+ * storage unavailable).
+ */
+export function lazySessionStore(persistence: SessionPersistence, key: string): SessionStore {
+  let store: SessionStore | null | undefined;
+  const open = () => (store === undefined ? (store = createSessionStore(persistence, key)) : store);
+  return {
+    load: () => open()?.load() ?? null,
+    save: (record) => open()?.save(record),
+    clear: () => open()?.clear(),
+  };
+}

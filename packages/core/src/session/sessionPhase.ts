@@ -1,4 +1,5 @@
-import type { SessionStatus } from './FederatedSession.js';
+import { isTerminalStatus } from './sessionPolicy.js';
+import type { SessionStatus } from './SessionSnapshot.js';
 
 /**
  * What a session's status means for a UI:
@@ -19,18 +20,6 @@ export type SessionPhase = 'usable' | 'pending' | 'sign-in' | 'failed';
  * ```
  */
 export function sessionPhase(status: SessionStatus): SessionPhase {
-  switch (status) {
-    case 'ready':
-    case 'refreshing':
-      return 'usable';
-    case 'idle':
-    case 'loading':
-    case 'expired':
-      return 'pending';
-    case 'signed-out':
-    case 'reauth-required':
-      return 'sign-in';
-    case 'error':
-      return 'failed';
-  }
+  if (isTerminalStatus(status)) return status === 'error' ? 'failed' : 'sign-in';
+  return status === 'ready' || status === 'refreshing' ? 'usable' : 'pending';
 }

@@ -1,8 +1,7 @@
-import type { AwsCredentialIdentity } from '@smithy/types';
-import { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
+import type { StsExchangeResult } from '../credentials/StsCredentials.js';
 import type { TokenDescription } from './describeToken.js';
 import { estimateClockSkew } from './estimateClockSkew.js';
-import type { SessionCredentials, SessionIdentity, SessionSnapshot } from './FederatedSession.js';
+import type { SessionIdentity, SessionSnapshot } from './SessionSnapshot.js';
 import type { SessionRecord } from './SessionRecord.js';
 
 /** STS's default session length when `DurationSeconds` is not given, in seconds. */
@@ -10,20 +9,30 @@ const STS_DEFAULT_DURATION_SECONDS = 3_600;
 /** GetSessionToken's default session length, in seconds. */
 const GET_SESSION_TOKEN_DEFAULT_DURATION_SECONDS = 43_200;
 
+/** The fields of an STS response (any of the four operations) a session reads. */
+export interface StsOutputFields {
+  SubjectFromWebIdentityToken?: string | undefined;
+  Subject?: string | undefined;
+  Issuer?: string | undefined;
+  Provider?: string | undefined;
+  Audience?: string | undefined;
+  AssumedRoleUser?: { Arn?: string | undefined } | undefined;
+}
+
 /** One successful STS exchange of a session, and what the session knew around it. */
-export interface StsExchange {
-  /** The credential object that made the call: its `params` and the redacted response `data`. */
-  credentials: SessionCredentials;
-  /** The credentials STS returned (`expiration` on STS's clock). */
-  identity: AwsCredentialIdentity;
+export interface SessionExchange {
+  /** The request parameters that are configuration (`RoleArn`, `DurationSeconds`). */
+  params: { readonly RoleArn?: string | undefined; readonly DurationSeconds?: number | undefined };
+  /** Whether the credentials are chained (AssumeRole / GetSessionToken), sending no IdP token. */
+  chained: boolean;
+  /** What the exchange returned (`credentials.expireTime` and `serverDate` on STS's clock). */
+  result: StsExchangeResult<StsOutputFields>;
   /** The IdP token sent with the request, as read; `null` when none was (role chaining). */
   token: TokenDescription | null;
   /** Local time the request was sent, milliseconds. */
   requestStartMs: number;
   /** Local time the response arrived, milliseconds. */
   responseEndMs: number;
-  /** The response's `Date` header, server milliseconds, when readable. */
-  serverDateMs: number | undefined;
   /** The master's snapshot for a chained session: its token expiry and identity carry over. */
   master: SessionSnapshot | undefined;
 }
@@ -33,14 +42,15 @@ export interface StsExchange {
  * clock deadlines corrected for the clock skew the exchange reveals (see `estimateClockSkew`),
  * and who the credentials belong to, from the token, the STS response and the master.
  */
-export function toSessionRecord(exchange: StsExchange): SessionRecord {
-  const { identity, token, requestStartMs, responseEndMs, serverDateMs, master } = exchange;
-  const maxLifetimeMs = maxLifetimeMsOf(exchange.credentials, token);
-  const expirationMs = identity.expiration?.getTime() ?? responseEndMs + maxLifetimeMs;
+export function toSessionRecord(exchange: SessionExchange): SessionRecord {
+  const { result, token, requestStartMs, responseEndMs, master } = exchange;
+  const { credentials } = result;
+  const maxLifetimeMs = maxLifetimeMsOf(exchange, token);
+  const expirationMs = credentials.expireTime?.getTime() ?? responseEndMs + maxLifetimeMs;
   const estimate = estimateClockSkew({
     requestStartMs,
     responseEndMs,
-    serverDateMs,
+    serverDateMs: result.serverDate?.getTime(),
     expirationMs,
     maxLifetimeMs,
     tokenIssuedAtMs: token?.issuedAtMs,
@@ -51,23 +61,23 @@ export function toSessionRecord(exchange: StsExchange): SessionRecord {
       : (master?.tokenExpiresAt?.getTime() ?? null);
   return {
     version: 1,
-    accessKeyId: identity.accessKeyId,
-    secretAccessKey: identity.secretAccessKey,
-    ...(identity.sessionToken !== undefined && { sessionToken: identity.sessionToken }),
-    ...(identity.accountId !== undefined && { accountId: identity.accountId }),
+    accessKeyId: credentials.accessKeyId,
+    secretAccessKey: credentials.secretAccessKey,
+    ...(credentials.sessionToken !== undefined && { sessionToken: credentials.sessionToken }),
+    ...(credentials.accountId !== undefined && { accountId: credentials.accountId }),
     issuedAtMs: responseEndMs,
     expiresAtMs: estimate.expiresAtMs,
     tokenExpiresAtMs,
-    identity: identityOf(exchange.credentials, token, master?.identity ?? null),
+    identity: identityOf(exchange, token, master?.identity ?? null),
     clockSkewMs: estimate.clockSkewMs,
   };
 }
 
 /** The longest session STS may have granted for the request just made, in milliseconds. */
-function maxLifetimeMsOf(credentials: SessionCredentials, token: TokenDescription | null): number {
-  const params = credentials.params as { DurationSeconds?: number; RoleArn?: string };
+function maxLifetimeMsOf(exchange: SessionExchange, token: TokenDescription | null): number {
+  const { params } = exchange;
   const fallback =
-    credentials instanceof ChainableTemporaryCredentials && !params.RoleArn
+    exchange.chained && !params.RoleArn
       ? GET_SESSION_TOKEN_DEFAULT_DURATION_SECONDS
       : STS_DEFAULT_DURATION_SECONDS;
   const requestedMs = (params.DurationSeconds ?? fallback) * 1000;
@@ -75,19 +85,11 @@ function maxLifetimeMsOf(credentials: SessionCredentials, token: TokenDescriptio
 }
 
 function identityOf(
-  credentials: SessionCredentials,
+  exchange: SessionExchange,
   token: TokenDescription | null,
   inherited: SessionIdentity | null,
 ): SessionIdentity | null {
-  const data = (credentials.data ?? {}) as {
-    SubjectFromWebIdentityToken?: string;
-    Subject?: string;
-    Issuer?: string;
-    Provider?: string;
-    Audience?: string;
-    AssumedRoleUser?: { Arn?: string };
-  };
-  const roleArn = (credentials.params as { RoleArn?: string }).RoleArn;
+  const data = exchange.result.output;
   const identity: Record<string, string> = {};
   const put = (key: keyof SessionIdentity, ...values: (string | undefined)[]) => {
     const value = values.find((v) => typeof v === 'string' && v.length > 0);
@@ -102,7 +104,7 @@ function identityOf(
   );
   put('issuer', token?.issuer, data.Issuer, data.Provider, inherited?.issuer);
   put('audience', token?.audience, data.Audience, inherited?.audience);
-  put('roleArn', roleArn);
+  put('roleArn', exchange.params.RoleArn);
   put('assumedRoleArn', data.AssumedRoleUser?.Arn);
   return Object.keys(identity).length === 0 ? null : Object.freeze(identity);
 }

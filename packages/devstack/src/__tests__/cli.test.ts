@@ -123,4 +123,55 @@ describe('fedcreds-devstack CLI', () => {
     const unknown = runCli(['--nope']);
     expect(await unknown.exited).toBe(2);
   });
+
+  it('refuses a --config whose policy is wrong, naming the field, with exit code 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fedcreds-cli-'));
+    try {
+      const configFile = join(dir, 'devstack.json');
+      const base = defaultDevstackConfig().roles[0]!;
+      await writeFile(
+        configFile,
+        JSON.stringify({
+          roles: [
+            {
+              ...base,
+              policies: [
+                {
+                  Version: '2012-10-17',
+                  Statement: [{ Effect: 'Permit', Action: 's3:*', Resource: '*' }],
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      const cli = runCli(['--ephemeral', '--config', configFile]);
+      expect(await cli.exited).toBe(2);
+      expect(cli.output().stderr).toContain(
+        'config.roles[0].policies[0].Statement[0].Effect must be "Allow" or "Deny"',
+      );
+
+      await writeFile(configFile, JSON.stringify({ rolez: [] }));
+      const typo = runCli(['--ephemeral', '--config', configFile]);
+      expect(await typo.exited).toBe(2);
+      expect(typo.output().stderr).toContain('config.rolez is not a known option');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('loads a JavaScript module exporting defineDevstackConfig()', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fedcreds-cli-'));
+    try {
+      const configFile = join(dir, 'devstack.config.mjs');
+      await writeFile(configFile, "export default { gateway: { buckets: ['module-bucket'] } };\n");
+      const cli = runCli(['--ephemeral', '--config', configFile]);
+      const stdout = await cli.printed('Ready.');
+      expect(stdout).toContain('Buckets: module-bucket');
+      cli.child.kill('SIGTERM');
+      expect(await cli.exited).toBe(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

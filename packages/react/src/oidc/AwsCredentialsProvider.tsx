@@ -16,23 +16,24 @@ import {
  * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
  * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), `crossTab`, …
  */
-export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager' | 'crossTab'> & {
-  /**
-   * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
-   * "Across tabs"); `false` for each tab on its own, or options such as `name`.
-   * @default true
-   */
-  crossTab?: CreateOidcSessionOptions['crossTab'];
-  /**
-   * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
-   * `automaticSilentRenew: false` unless set, as the session does the renewing).
-   */
-  oidc: UserManager | UserManagerSettings;
-  /** Not with `oidc`: the provider builds the session itself. */
-  session?: never;
-  /** The tree whose hooks read this session. */
-  children?: ReactNode;
-};
+export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager' | 'crossTab'> &
+  Pick<AwsCredentialsSessionProps, 'onSignInComplete'> & {
+    /**
+     * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
+     * "Across tabs"); `false` for each tab on its own, or options such as `name`.
+     * @default true
+     */
+    crossTab?: CreateOidcSessionOptions['crossTab'];
+    /**
+     * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
+     * `automaticSilentRenew: false` unless set, as the session does the renewing).
+     */
+    oidc: UserManager | UserManagerSettings;
+    /** Not with `oidc`: the provider builds the session itself. */
+    session?: never;
+    /** The tree whose hooks read this session. */
+    children?: ReactNode;
+  };
 
 /** Props of {@link AwsCredentialsProvider}: a `session`, or the configuration to build one. */
 export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCredentialsOidcProps;
@@ -71,13 +72,18 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
       'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
     );
   }
-  return <SessionProvider session={session}>{props.children}</SessionProvider>;
+  return (
+    <SessionProvider session={session} onSignInComplete={props.onSignInComplete}>
+      {props.children}
+    </SessionProvider>
+  );
 }
 
 function buildOidcSession({
   oidc,
   children: _children,
   session: _session,
+  onSignInComplete: _onSignInComplete,
   ...options
 }: AwsCredentialsOidcProps): OidcSession {
   // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.

@@ -1,0 +1,73 @@
+// Contracts of the cross-tab coordinator, in a leaf file: the session's option types import them
+// without importing the coordinator.
+
+/**
+ * The part of the Web Locks API (`navigator.locks`) the coordinator uses. Any object of this
+ * shape will do, e.g. an in-memory one in tests.
+ */
+export interface CrossTabLocks {
+  /**
+   * Runs `callback` while holding the lock `name`; rejects if `signal` aborts while waiting.
+   * With `steal`, takes the lock at once from whoever holds it (whose request then rejects).
+   */
+  request<T>(
+    name: string,
+    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal; steal?: boolean },
+    callback: (lock: unknown) => T,
+  ): Promise<Awaited<T>>;
+  /** Locks held and waited for in this origin; used to count the tabs present. */
+  query?(): Promise<{ held?: readonly { name?: string | undefined }[] | undefined }>;
+}
+
+/** The part of `BroadcastChannel` the coordinator uses. */
+export interface CrossTabChannel {
+  /** Sends `message` (structured-cloned) to the other channels of the same name. */
+  postMessage(message: unknown): void;
+  /** Listens for messages from the other channels of the same name. */
+  addEventListener(type: 'message', listener: (event: { readonly data: unknown }) => void): void;
+  /** Stops listening. */
+  close(): void;
+}
+
+/** The part of Web Storage the sign-out marker uses. */
+export type MarkerStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+/**
+ * What `createFederatedSession({ crossTab })` accepts besides `true`. See
+ * `createCrossTabCoordinator`.
+ */
+export interface CrossTabOptions {
+  /**
+   * Prefix of the Web Lock, BroadcastChannel and sign-out marker names. Each identity's group is
+   * named `<name>:<hash of the identity>`; tabs with different prefixes never share.
+   * @default 'fedcreds'
+   */
+  name?: string | undefined;
+  /**
+   * The Web Locks implementation; `null` disables coordination.
+   * @default `navigator.locks`, when present
+   */
+  locks?: CrossTabLocks | null | undefined;
+  /**
+   * Opens the channel the tabs talk over; `null` disables coordination.
+   * @default `(name) => new BroadcastChannel(name)`, when `BroadcastChannel` exists
+   */
+  channel?: ((name: string) => CrossTabChannel) | null | undefined;
+  /**
+   * Where the group's sign-out marker goes (no secret: a time under a hashed key), so that tabs
+   * stopped or closed during a sign-out, and reloads after it, stay signed out. `null` for none.
+   * @default `localStorage`, when present
+   */
+  storage?: MarkerStorage | null | undefined;
+  /**
+   * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
+   * @default 500 (`DEFAULT_ANSWER_TIMEOUT_MS`)
+   */
+  answerTimeoutMs?: number | undefined;
+  /**
+   * How long a tab without usable credentials waits for the refresh lock before taking it over,
+   * in milliseconds.
+   * @default 10000 (`DEFAULT_LOCK_TIMEOUT_MS`)
+   */
+  lockTimeoutMs?: number | undefined;
+}

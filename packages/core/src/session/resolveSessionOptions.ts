@@ -1,0 +1,151 @@
+import { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
+import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
+import { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
+import { resolveCrossTab } from '../crossTab/resolveCrossTab.js';
+import { InvalidParameterError } from '../errors.js';
+import { systemClock, type Clock } from '../time/Clock.js';
+import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
+import type { TokenSource } from '../tokenSources/TokenSource.js';
+import {
+  DEFAULT_RETRY_BASE_DELAY_MS,
+  DEFAULT_RETRY_MAX_DELAY_MS,
+  type RetryOptions,
+} from './backoffDelayMs.js';
+import type {
+  FederatedSession,
+  FederatedSessionOptions,
+  SessionCredentials,
+} from './FederatedSession.js';
+import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from './planRefresh.js';
+import type { SessionCoordinator } from './SessionCoordinator.js';
+import { browserEnvironment, type SessionEnvironment } from './SessionEnvironment.js';
+import type { SessionPersistence } from './sessionPersistence.js';
+
+/** Default timeout of each STS request and each token acquisition, in milliseconds. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
+
+/** What kind of IdP token a session's credentials exchange, or `null` for none (role chaining). */
+export type TokenKind = 'jwt' | 'saml' | null;
+
+/** {@link FederatedSessionOptions} checked, with every default resolved once. */
+export interface ResolvedSessionOptions {
+  readonly credentials: SessionCredentials;
+  readonly tokenKind: TokenKind;
+  /** Set exactly when `tokenKind` is not `null`. */
+  readonly tokenSource: TokenSource | undefined;
+  readonly master: FederatedSession | undefined;
+  readonly refreshWindowMs: number;
+  readonly refreshJitterMs: number;
+  readonly requestTimeoutMs: number;
+  readonly retry: Required<RetryOptions>;
+  readonly persistence: SessionPersistence;
+  readonly storageKey: string;
+  readonly clock: Clock;
+  readonly timers: TimerProvider;
+  readonly random: () => number;
+  readonly environment: SessionEnvironment | null;
+  readonly coordinator: SessionCoordinator | undefined;
+}
+
+/**
+ * Checks `createFederatedSession`'s options and resolves their defaults, before the session
+ * exists: a bad option is an {@link InvalidParameterError} naming it.
+ */
+export function resolveSessionOptions(options: FederatedSessionOptions): ResolvedSessionOptions {
+  const { credentials, tokenSource } = options;
+  const tokenKind: TokenKind =
+    credentials instanceof WebIdentityCredentials
+      ? 'jwt'
+      : credentials instanceof SAMLCredentials
+        ? 'saml'
+        : null;
+  if (tokenKind === null && !(credentials instanceof ChainableTemporaryCredentials)) {
+    throw new InvalidParameterError(
+      'credentials',
+      'must be a WebIdentityCredentials, SAMLCredentials or ChainableTemporaryCredentials object',
+    );
+  }
+  if (tokenKind !== null && !tokenSource) {
+    const param = tokenKind === 'jwt' ? 'WebIdentityToken' : 'SAMLAssertion';
+    throw new InvalidParameterError(
+      'tokenSource',
+      `is required for ${credentials.constructor.name}: the session gets a fresh ${param} from it before every refresh (oidcTokenSource(userManager) or callbackTokenSource(fn))`,
+    );
+  }
+  if (tokenKind === null && tokenSource) {
+    throw new InvalidParameterError(
+      'tokenSource',
+      'is not used by ChainableTemporaryCredentials, which sends no IdP token; give it to the master session and pass `master`',
+    );
+  }
+  const refreshWindowMs = nonNegative(
+    'refreshWindowMs',
+    options.refreshWindowMs,
+    DEFAULT_REFRESH_WINDOW_MS,
+  );
+  const refreshJitterMs = nonNegative(
+    'refreshJitterMs',
+    options.refreshJitterMs,
+    DEFAULT_REFRESH_JITTER_MS,
+  );
+  const requestTimeoutMs = positive(
+    'requestTimeoutMs',
+    options.requestTimeoutMs,
+    DEFAULT_REQUEST_TIMEOUT_MS,
+  );
+  const retry = {
+    baseDelayMs: positive(
+      'retry.baseDelayMs',
+      options.retry?.baseDelayMs,
+      DEFAULT_RETRY_BASE_DELAY_MS,
+    ),
+    maxDelayMs: positive('retry.maxDelayMs', options.retry?.maxDelayMs, DEFAULT_RETRY_MAX_DELAY_MS),
+  };
+  if (options.coordinator && options.crossTab !== undefined && options.crossTab !== false) {
+    throw new InvalidParameterError(
+      'crossTab',
+      'cannot be combined with `coordinator`, which replaces it; pass one or the other',
+    );
+  }
+  const roleArn = (credentials.params as { RoleArn?: string }).RoleArn;
+  const clock = options.clock ?? systemClock;
+  const timers = options.timers ?? globalTimers;
+  return {
+    credentials,
+    tokenKind,
+    tokenSource,
+    master: options.master,
+    refreshWindowMs,
+    refreshJitterMs,
+    requestTimeoutMs,
+    retry,
+    persistence: options.persistence ?? 'memory',
+    storageKey: options.storageKey ?? `fedcreds:session:${roleArn ?? 'session-token'}`,
+    clock,
+    timers,
+    random: options.random ?? Math.random,
+    environment: options.environment === undefined ? browserEnvironment() : options.environment,
+    coordinator:
+      options.coordinator ??
+      resolveCrossTab(options.crossTab, { credentials, tokenSource, clock, timers }),
+  };
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0) {
+    throw new InvalidParameterError(name, 'must be a finite number of milliseconds, zero or more');
+  }
+  return value;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidParameterError(
+      name,
+      'must be a finite number of milliseconds greater than zero',
+    );
+  }
+  return value;
+}
