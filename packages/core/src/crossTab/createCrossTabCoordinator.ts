@@ -14,13 +14,7 @@ import { raceSignal } from '../time/raceSignal.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
 import { CrossTabGroup, type GroupMember } from './CrossTabGroup.js';
-import {
-  defaultChannel,
-  defaultLocks,
-  type CrossTabChannel,
-  type CrossTabLocks,
-  type CrossTabTransport,
-} from './CrossTabTransport.js';
+import { defaultChannel, defaultLocks, type CrossTabTransport } from './CrossTabTransport.js';
 import { identifyTab, type TabUser } from './identifyTab.js';
 import { leadRefresh } from './leadRefresh.js';
 import type { CrossTabOptions } from './CrossTabOptions.js';
