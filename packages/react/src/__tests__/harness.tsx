@@ -236,8 +236,9 @@ export function linkedTabs(): { coordinator(): SessionCoordinator } {
           peers.add(peer);
           return () => void peers.delete(peer);
         },
-        runRefresh: (refresh) => refresh(),
+        runRefresh: (refresh, signal) => refresh(signal),
         publish(message) {
+          if (message.type !== 'credentials' && message.type !== 'signed-out') return;
           for (const peer of peers) if (peer !== self) peer.receive(message);
         },
       };

@@ -14,10 +14,16 @@ import {
  * {@link AwsCredentialsProvider} that builds an OIDC session from configuration, once (later
  * changes to these props are ignored; give the provider a new `key` to rebuild). Every option of
  * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
- * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), …
+ * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), `crossTab`, …
  */
-export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> &
+export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager' | 'crossTab'> &
   Pick<AwsCredentialsSessionProps, 'onSignInComplete'> & {
+    /**
+     * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
+     * "Across tabs"); `false` for each tab on its own, or options such as `name`.
+     * @default true
+     */
+    crossTab?: CreateOidcSessionOptions['crossTab'];
     /**
      * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
      * `automaticSilentRenew: false` unless set, as the session does the renewing).
@@ -86,7 +92,8 @@ function buildOidcSession({
   const userManager = isUserManager(oidc)
     ? oidc
     : new UserManager({ automaticSilentRenew: false, ...oidc });
-  return createOidcSession({ ...options, userManager });
+  // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh.
+  return createOidcSession({ ...options, crossTab: options.crossTab ?? true, userManager });
 }
 
 function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
