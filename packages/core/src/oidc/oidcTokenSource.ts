@@ -81,7 +81,7 @@ export interface OidcTokenSource extends TokenSource {
    * Starts an interactive sign-in: `userManager.signinRedirect()` (the page navigates away), or
    * with `{ popup: true }` `signinPopup()`, resolving once the user is signed in. `returnTo`,
    * `state`, `loginHint` and `extraQueryParams` as in {@link SignInOptions}.
-   * @throws {@link InvalidParameterError} for a bad option (before anything navigates).
+   * @throws `InvalidParameterError` (from `@fedcreds/core`) for a bad option (before anything navigates).
    */
   signIn(options?: SignInOptions): Promise<void>;
   /**

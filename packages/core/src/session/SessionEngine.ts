@@ -152,6 +152,8 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   async signIn(options?: SignInOptions): Promise<void> {
+    // Ends a group sign-out the tabs still remember (before a redirect leaves the page).
+    this.#o.coordinator?.publish({ type: 'signed-in' });
     if (this.#o.master) await this.#o.master.signIn(options);
     else await this.#o.tokenSource?.signIn?.(options);
     // After a popup or a custom sign-in the token source has a user now; fetch at once.
@@ -205,14 +207,19 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#dispatch({ type: 'refreshStarted' });
     // What this run fetched from STS itself (the coordinator may hand back another tab's record).
     let fetched: FetchedRecord | null = null;
-    const fetch = async () => {
+    const coordinator = this.#o.coordinator;
+    // The coordinator passes a signal of its own: it also aborts when another tab takes over.
+    const fetch = async (coordinated: AbortSignal = signal) => {
       fetched = await fetchSessionRecord(
-        { ...this.#o, clockSkewMs: this.#state.clockSkewMs },
-        signal,
+        {
+          ...this.#o,
+          clockSkewMs: this.#state.clockSkewMs,
+          onToken: () => coordinator?.publish({ type: 'token' }),
+        },
+        coordinated,
       );
       return fetched.record;
     };
-    const coordinator = this.#o.coordinator;
     const run = (coordinator ? coordinator.runRefresh(fetch, signal) : fetch()).then(
       (record) => {
         if (epoch !== this.#epoch)
