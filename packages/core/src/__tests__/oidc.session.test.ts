@@ -1,8 +1,8 @@
 /**
  * The sign-in surface through the session (`createOidcSession`), with the real oidc-client-ts
  * UserManager against the dev stack's real OpenID Provider and STS: `session.signIn(options)`
- * passes its options on (the return-to path comes back after the redirect; a popup signs in
- * without leaving the page), the ID token's profile claims reach the snapshot's identity,
+ * passes its options on (a popup signs in without leaving the page; the redirect's return-to round
+ * trip is in oidc.signIn.test.ts), the ID token's profile claims reach the snapshot's identity,
  * and `signOut({ idp: true })` ends the IdP session.
  */
 import { loginWithPassword } from '@fedcreds/devstack';
@@ -34,27 +34,6 @@ function oidcSession(browser: Browser = newBrowser(), options: UserManagerOption
 }
 
 describe('session.signIn(options)', () => {
-  it('a redirect sign-in hands the return-to path and state back after the redirect', async () => {
-    const { session, browser } = oidcSession();
-    await session.signIn({ returnTo: '/reports?year=2030', state: { tab: 'q3' } });
-    expect(browser.redirects).toHaveLength(1);
-    const callbackUrl = await loginWithPassword(browser.redirects[0]!, ALICE, {
-      cookieJar: browser.jar,
-    });
-    // The IdP sends the browser back: the page is the callback, and the session starts there.
-    const replaceState = vi.fn();
-    vi.stubGlobal('location', { href: callbackUrl });
-    vi.stubGlobal('history', { state: null, replaceState });
-    session.start();
-    await until(() => session.getSnapshot().status === 'ready');
-    expect(await session.tokenSource.completeSignIn()).toEqual({
-      returnTo: '/reports?year=2030',
-      state: { tab: 'q3' },
-    });
-    expect(replaceState).toHaveBeenCalledTimes(1);
-    session.stop();
-  });
-
   it('a popup sign-in gets credentials without leaving the page, and the profile reaches the identity', async () => {
     const browser = newBrowser();
     const { session } = oidcSession(browser, {
