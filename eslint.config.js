@@ -3,7 +3,15 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.devstack-data/**', 'demo/dist/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      'docs/api/**',
+      '**/node_modules/**',
+      '**/.devstack-data/**',
+      'demo/dist/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -82,6 +82,13 @@ export default defineConfig({
         { ...reactOptions, provide: { reactMajor: 18 } },
         react18,
       ),
+      // The packed tarballs installed into a scratch app outside the workspace (needs `pnpm build`).
+      project('packages', './tests/packages', 'node', ['**/*.test.ts'], {
+        testTimeout: 120_000,
+        hookTimeout: 300_000,
+      }),
+      // The real-AWS guide's JSON documents and its SAML ACS relay (against the dev stack).
+      project('docs', './tests/docs', 'node', ['**/*.test.ts']),
       // Chromium end-to-end tests: one at a time, each starts its own dev stack and browser.
       project('e2e', './demo', 'node', ['e2e/**/*.test.ts'], {
         testTimeout: 120_000,

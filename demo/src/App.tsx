@@ -103,10 +103,14 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
 function OidcDashboard() {
   const signIn = useAwsCredentials((state) => state.signIn);
   const onOidcSignIn = useCallback(
-    async (_request: OidcSignInRequest) => {
-      await signIn();
-    },
+    ({ popup, loginHint }: OidcSignInRequest) =>
+      signIn({
+        popup,
+        ...(loginHint === undefined ? {} : { loginHint }),
+        // Back to this very address after the redirect (the provider restores it).
+        returnTo: `${window.location.pathname}${window.location.search}${window.location.hash}`,
+      }),
     [signIn],
   );
-  return <Dashboard method={OIDC} onOidcSignIn={onOidcSignIn} />;
+  return <Dashboard method={OIDC} onOidcSignIn={onOidcSignIn} idpSignOut />;
 }

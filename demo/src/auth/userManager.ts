@@ -13,6 +13,8 @@ export const userManager = new UserManager({
   authority: config.oidcAuthority,
   client_id: config.oidcClientId,
   redirect_uri: `${window.location.origin}/`,
+  // The popup comes back to the same page, which hands the response to this window (main.tsx).
+  popup_redirect_uri: `${window.location.origin}/`,
   post_logout_redirect_uri: `${window.location.origin}/`,
   response_type: 'code',
   scope: 'openid profile email offline_access',

@@ -29,10 +29,13 @@ export function Dashboard({
   method,
   onOidcSignIn,
   onSignedOut,
+  idpSignOut = false,
 }: {
   method: SignInMethod;
   onOidcSignIn: (request: OidcSignInRequest) => Promise<void>;
   onSignedOut?: () => void;
+  /** Whether the session can end the IdP's session too (OpenID Connect RP-initiated logout). */
+  idpSignOut?: boolean;
 }) {
   const session = useFederatedSession();
   const timeline = useTimeline();
@@ -52,13 +55,13 @@ export function Dashboard({
       <Header method={method} />
       <main className={`page${signInNeeded ? ' page-signed-out' : ''}`}>
         <div className="column column-side">
-          <SessionPanel />
+          <SessionPanel idpSignOut={idpSignOut} />
           <TimelinePanel />
         </div>
         <div className="column column-main">
           {signInNeeded ? (
             <SignInPanel
-              onOidcSignIn={(request) => void onOidcSignIn(request)}
+              onOidcSignIn={onOidcSignIn}
               reason={status === 'reauth-required' ? error : undefined}
             />
           ) : (

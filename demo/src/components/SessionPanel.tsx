@@ -9,10 +9,18 @@ import { useAction } from './useAction';
 import { useRefreshCount } from './useRefreshCount';
 import { useTimeLeft } from './useTimeLeft';
 
+const ignore = () => undefined;
+
+/** The ID token's `name` claim, when the identity carries the token's profile. */
+function profileName(identity: SessionIdentity | null): string | undefined {
+  const name = (identity as { profile?: { name?: unknown } } | null)?.profile?.name;
+  return typeof name === 'string' && name !== '' ? name : undefined;
+}
+
 /** Who is signed in, as a person reads it: a name, a role, an account. */
 function IdentityCard({ identity }: { identity: SessionIdentity | null }) {
   const role = parseArn(identity?.assumedRoleArn ?? identity?.roleArn);
-  const name = identity?.subject ?? 'Not signed in';
+  const name = profileName(identity) ?? identity?.subject ?? 'Not signed in';
   return (
     <div className="identity">
       {identity?.subject !== undefined && (
@@ -44,7 +52,7 @@ function IdentityCard({ identity }: { identity: SessionIdentity | null }) {
  * access key id (never the secret), and what the user can do about it. A failed refresh while the
  * credentials still work is a warning, not an outage.
  */
-export function SessionPanel() {
+export function SessionPanel({ idpSignOut = false }: { idpSignOut?: boolean }) {
   const state = useAwsCredentials();
   const { status, credentials, expiresAt, tokenExpiresAt, identity, error, lastRefreshedAt } =
     state;
@@ -124,7 +132,9 @@ export function SessionPanel() {
           className="button"
           data-testid="refresh-now"
           disabled={action.busy || !signedIn || status === 'idle'}
-          onClick={() => void action.run(async () => void (await state.refresh({ force: true })))}
+          // The outcome shows in the snapshot (its error, or new credentials); the rejection of
+          // refresh() would only say the same thing twice.
+          onClick={() => void action.run(() => state.refresh({ force: true }).then(ignore, ignore))}
         >
           Refresh now
         </button>
@@ -137,6 +147,17 @@ export function SessionPanel() {
         >
           Sign out
         </button>
+        {idpSignOut && (
+          <button
+            type="button"
+            className="button button-secondary"
+            data-testid="sign-out-idp"
+            disabled={action.busy || !signedIn}
+            onClick={() => void action.run(() => state.signOut({ idp: true }))}
+          >
+            Sign out everywhere
+          </button>
+        )}
       </div>
     </section>
   );

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { startSamlSignIn } from '../auth/startSamlSignIn';
 import { ErrorNotice } from './ErrorNotice';
+import { useAction } from './useAction';
 
 /** How the user asked to sign in with OpenID Connect. */
 export interface OidcSignInRequest {
@@ -14,13 +15,12 @@ export interface OidcSignInRequest {
 export function SignInPanel({
   onOidcSignIn,
   reason,
-  busy = false,
 }: {
-  onOidcSignIn: (request: OidcSignInRequest) => void;
+  onOidcSignIn: (request: OidcSignInRequest) => Promise<void>;
   /** Why the session needs the user again, when it says so. */
   reason?: unknown;
-  busy?: boolean;
 }) {
+  const { busy, error, run } = useAction();
   const [loginHint, setLoginHint] = useState('');
   const hintId = useId();
   const request = (popup: boolean): OidcSignInRequest => ({
@@ -37,6 +37,7 @@ export function SignInPanel({
         temporary AWS credentials for this browser and keeps them fresh while you work.
       </p>
       <ErrorNotice error={reason} testId="sign-in-reason" tone="warn" />
+      <ErrorNotice error={error} testId="sign-in-error" />
       <label className="field" htmlFor={hintId}>
         Username <span className="hint label-hint">(optional, fills in the sign-in form)</span>
         <input
@@ -54,7 +55,7 @@ export function SignInPanel({
           className="button button-block"
           data-testid="sign-in-oidc"
           disabled={busy}
-          onClick={() => onOidcSignIn(request(false))}
+          onClick={() => void run(() => onOidcSignIn(request(false)))}
         >
           Continue with OpenID Connect
         </button>
@@ -63,7 +64,7 @@ export function SignInPanel({
           className="button button-secondary button-block"
           data-testid="sign-in-popup"
           disabled={busy}
-          onClick={() => onOidcSignIn(request(true))}
+          onClick={() => void run(() => onOidcSignIn(request(true)))}
         >
           Sign in in a pop-up window
         </button>

@@ -12,6 +12,8 @@
  * const counter = new Counter();
  * const unsubscribe = counter.subscribe(() => console.log(counter.value));
  * ```
+ *
+ * @typeParam TListener - the listeners' signature; `() => void` by default.
  */
 export class Subscribable<TListener extends (...args: never[]) => void = () => void> {
   /** Current listeners, in subscription order. */

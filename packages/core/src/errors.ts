@@ -87,7 +87,7 @@ export class InvalidParameterError extends FedcredsError {
     this.parameter = parameter;
   }
 
-  override toJSON() {
+  override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), parameter: this.parameter };
   }
 }
@@ -124,7 +124,7 @@ export class StsError extends FedcredsError {
     this.statusCode = details.statusCode;
   }
 
-  override toJSON() {
+  override toJSON(): Record<string, unknown> {
     return {
       ...super.toJSON(),
       wireCode: this.wireCode,
@@ -197,7 +197,7 @@ export class ReauthRequiredError extends FedcredsError {
     this.reason = reason;
   }
 
-  override toJSON() {
+  override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), reason: this.reason };
   }
 }

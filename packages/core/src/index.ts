@@ -1,3 +1,10 @@
+/**
+ * Federated (OIDC / SAML) temporary AWS credentials for the browser, kept fresh: the credential
+ * classes, sessions, token sources and errors. Framework-free.
+ *
+ * @packageDocumentation
+ * @module @fedcreds/core
+ */
 // Public entry of @fedcreds/core. Each helper appends its exports below; keep them named.
 export {
   FedcredsError,
@@ -100,6 +107,7 @@ export type {
   SessionCredentials,
   SessionEventMap,
   SessionRefreshOptions,
+  SessionSignOutOptions,
 } from './session/FederatedSession.js';
 export type {
   EmptySessionSnapshot,
@@ -110,6 +118,7 @@ export type {
   StoppedSessionSnapshot,
   UsableSessionSnapshot,
 } from './session/SessionSnapshot.js';
+export type { SessionProfile } from './jwt/profileClaims.js';
 export {
   isTerminalStatus,
   MIN_REFRESH_INTERVAL_MS,
@@ -146,10 +155,12 @@ export type {
   TokenSourceUser,
 } from './tokenSources/TokenSource.js';
 
-// Cross-tab coordination: one refresher per origin (Web Locks), credentials shared (BroadcastChannel).
+// Cross-tab groups: one refresher per identity (Web Locks), credentials and the IdP user shared
+// in memory (BroadcastChannel), sign-out of the group remembered (localStorage, no secret).
 export {
   createCrossTabCoordinator,
   DEFAULT_ANSWER_TIMEOUT_MS,
+  DEFAULT_LOCK_TIMEOUT_MS,
 } from './crossTab/createCrossTabCoordinator.js';
 export type {
   CrossTabCoordinator,
@@ -159,7 +170,9 @@ export type {
   CrossTabChannel,
   CrossTabLocks,
   CrossTabOptions,
+  MarkerStorage,
 } from './crossTab/CrossTabOptions.js';
+export type { GroupIdentity } from './crossTab/GroupIdentity.js';
 
 // End-user sentences for every error code (issue 12).
 export { describeError, ERROR_SENTENCES } from './describeError.js';

@@ -1,8 +1,13 @@
-import { readFile, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { DEMO_CLIENT_ID } from './config.js';
-import type { DevstackOptions } from './config.js';
+import {
+  DEVSTACK_OPTIONS_HELP,
+  DevstackUsageError,
+  describePortInUse,
+  parseDevstackArgs,
+} from './cliArgs.js';
+import { DEMO_CLIENT_ID, resolveDevstackConfig } from './config.js';
+import { iamModelFor } from './iam/iamModel.js';
 import { startDevstack } from './startDevstack.js';
 import type { Devstack, StartDevstackOptions } from './startDevstack.js';
 
@@ -12,15 +17,8 @@ Starts the fedcreds local federation stack on 127.0.0.1: an OpenID Provider, a S
 S3/DynamoDB gateway. Stop it with Ctrl+C.
 
 Options:
-  --config <file.json>        Devstack options (JSON) merged over the defaults
-  --credential-ttl <seconds>  Every issued credential lives this long (watch refreshes happen)
-  --ephemeral                 Bind every server to a free port instead of 9010-9040
-  --log-file <file>           Append a JSON line per STS/gateway request (never secrets)
-  -h, --help                  Show this help
+${DEVSTACK_OPTIONS_HELP}  -h, --help                  Show this help
 `;
-
-/** A command-line mistake: printed with the usage, exit code 2. */
-class UsageError extends Error {}
 
 /**
  * Runs the `fedcreds-devstack` command: starts the stack, prints where everything is, and stops
@@ -31,14 +29,14 @@ class UsageError extends Error {}
 export async function runDevstackCli(argv: readonly string[]): Promise<void> {
   let options: StartDevstackOptions;
   try {
-    const parsed = await parseCliArgs(argv);
-    if (parsed === 'help') {
+    const parsed = await parseDevstackArgs(argv);
+    if (parsed.help) {
       process.stdout.write(USAGE);
       return;
     }
-    options = parsed;
+    options = parsed.options;
   } catch (err) {
-    if (!(err instanceof UsageError || err instanceof TypeError)) throw err;
+    if (!(err instanceof DevstackUsageError)) throw err;
     process.stderr.write(`fedcreds-devstack: ${err.message}\n\n${USAGE}`);
     process.exitCode = 2;
     return;
@@ -77,58 +75,24 @@ export async function runDevstackCli(argv: readonly string[]): Promise<void> {
   } catch (err) {
     process.off('SIGINT', shutdown);
     process.off('SIGTERM', shutdown);
-    process.stderr.write(`fedcreds-devstack: could not start: ${(err as Error).message}\n`);
+    const busy = describePortInUse(err, requestedPorts(options));
+    process.stderr.write(
+      `fedcreds-devstack: ${busy ?? `could not start: ${(err as Error).message}`}\n`,
+    );
     process.exitCode = 1;
     return;
   }
   if (!stopping) process.stdout.write(describeDevstack(devstack));
 }
 
-async function parseCliArgs(argv: readonly string[]): Promise<StartDevstackOptions | 'help'> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      config: { type: 'string' },
-      'credential-ttl': { type: 'string' },
-      ephemeral: { type: 'boolean' },
-      'log-file': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  if (values.help) return 'help';
-  let options: StartDevstackOptions = {};
-  if (values.config !== undefined) options = await readConfigFile(values.config);
-  const ttl = values['credential-ttl'];
-  if (ttl !== undefined) {
-    if (!/^[1-9]\d*$/.test(ttl)) {
-      throw new UsageError(`--credential-ttl must be a whole number of seconds, got "${ttl}"`);
-    }
-    options.sts = { ...options.sts, credentialTtlSeconds: Number(ttl) };
-  }
-  if (values.ephemeral) options.ephemeralPorts = true;
-  if (values['log-file'] !== undefined) options.logFile = values['log-file'];
-  return options;
-}
-
-async function readConfigFile(file: string): Promise<DevstackOptions> {
-  let text: string;
+/** The ports `options` ask for, to name the part whose port is busy; none if they are invalid. */
+function requestedPorts(options: StartDevstackOptions) {
+  if (options.ephemeralPorts) return {};
   try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new UsageError(`cannot read --config file "${file}": ${(err as Error).message}`);
+    return resolveDevstackConfig(options).ports;
+  } catch {
+    return {};
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UsageError(`--config file "${file}" is not valid JSON: ${(err as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`--config file "${file}" must hold a JSON object of devstack options`);
-  }
-  return parsed as DevstackOptions;
 }
 
 /**
@@ -160,16 +124,23 @@ function describeDevstack(devstack: Devstack): string {
     lines.push(`  ${user.username} / ${user.password}${saml}`);
   }
   lines.push('', 'Roles:');
+  const iam = iamModelFor(config);
   for (const role of config.roles) {
-    const how: string[] = [];
-    if (role.webIdentity?.length) how.push('web identity');
-    if (role.samlProvider !== undefined) how.push('SAML');
-    if (role.assumableBy?.length) how.push(`AssumeRole by ${role.assumableBy.join(', ')}`);
-    if (role.requireMfa) how.push('MFA');
-    const buckets = role.allow?.buckets?.join(', ') || '-';
-    const tables = role.allow?.tables?.join(', ') || '-';
+    const trusted = new Set<string>();
+    for (const statement of iam.trustPolicy(role.name)?.statements ?? []) {
+      if (statement.effect !== 'Allow' || statement.principal === undefined) continue;
+      if (statement.principal === '*') trusted.add('*');
+      else
+        for (const p of [...statement.principal.federated, ...statement.principal.aws])
+          trusted.add(p.replace(/^arn:aws:(iam|sts)::\d{12}:/, ''));
+    }
+    const statements = iam
+      .identityPolicies({ roleName: role.name })
+      .reduce((n, policy) => n + policy.statements.length, 0);
     lines.push(`  ${devstack.roleArn(role.name)}`);
-    lines.push(`      via ${how.join('; ') || '-'}; buckets: ${buckets}; tables: ${tables}`);
+    lines.push(
+      `      trusts ${[...trusted].join(', ') || 'nobody'}; ${statements} permission statement${statements === 1 ? '' : 's'}`,
+    );
   }
   if (config.accessKeys.length > 0) {
     lines.push('', 'Long-term access keys (secrets are in the devstack config):');

@@ -1,4 +1,5 @@
-import { defaultDevstackConfig } from './defaultDevstackConfig.js';
+import { defaultDevstackConfig, defaultRoles } from './defaultDevstackConfig.js';
+import { validateDevstackConfig } from './validateDevstackConfig.js';
 import type { PolicyDocument } from './iam/policyDocument.js';
 
 /**
@@ -229,8 +230,34 @@ export function resolveDevstackConfig(options: DevstackOptions = {}): DevstackCo
     sts: { ...base.sts, ...options.sts },
     gateway: { ...base.gateway, ...options.gateway },
   };
+  if (options.roles === undefined) {
+    // The default roles name the account, region and providers: follow them when they change.
+    config.roles = defaultRoles({
+      accountId: config.accountId,
+      region: config.region,
+      providerUrl: config.oidc.providerUrl,
+      samlProviderName: config.saml.providerName,
+    });
+  }
   assertLoopbackHost(config.host);
+  validateDevstackConfig(config);
   return config;
+}
+
+/**
+ * Types a devstack configuration file: an identity function, so an editor checks the options and
+ * completes them. `fedcreds-devstack --config devstack.config.mjs` loads the module's default
+ * export; a `.json` file holds the same object.
+ *
+ * @example
+ * // devstack.config.mjs
+ * import { defineDevstackConfig } from '@fedcreds/devstack';
+ * export default defineDevstackConfig({
+ *   roles: [{ name: 'app', trustPolicy: { ... }, policies: [{ ... }] }],
+ * });
+ */
+export function defineDevstackConfig(options: DevstackOptions): DevstackOptions {
+  return options;
 }
 
 /**

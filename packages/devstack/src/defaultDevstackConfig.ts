@@ -28,12 +28,22 @@ const policy = (...Statement: PolicyStatement[]): PolicyDocument => ({
 
 /**
  * The demo's roles as IAM JSON: who may assume each one (trust policy) and what it may do.
- * `fedcreds-demo-per-user` is the pattern browser apps deploy: each signed-in user may touch only
+ * Built for the resolved account, region and provider names (`resolveDevstackConfig` rebuilds
+ * them when those change and `roles` is not given). `fedcreds-demo-per-user` is the pattern browser apps deploy: each signed-in user may touch only
  * the S3 prefix `<sub>/` and the DynamoDB items whose partition key is their `sub`.
  */
-function defaultRoles(): DevstackRole[] {
-  const account = DEFAULT_ACCOUNT_ID;
-  const provider = DEFAULT_OIDC_PROVIDER_URL;
+export function defaultRoles(
+  where: Pick<DevstackConfig, 'accountId' | 'region'> & {
+    providerUrl: string;
+    samlProviderName: string;
+  } = {
+    accountId: DEFAULT_ACCOUNT_ID,
+    region: 'us-east-1',
+    providerUrl: DEFAULT_OIDC_PROVIDER_URL,
+    samlProviderName: 'fedcreds-devstack',
+  },
+): DevstackRole[] {
+  const { accountId: account, region, providerUrl: provider } = where;
   const sub = '${' + provider + ':sub}';
   const sessionExtras = ['sts:TagSession', 'sts:SetSourceIdentity'];
   const webTrust = policy({
@@ -44,7 +54,7 @@ function defaultRoles(): DevstackRole[] {
   });
   const samlTrust = policy({
     Effect: 'Allow',
-    Principal: { Federated: `arn:aws:iam::${account}:saml-provider/fedcreds-devstack` },
+    Principal: { Federated: `arn:aws:iam::${account}:saml-provider/${where.samlProviderName}` },
     Action: ['sts:AssumeRoleWithSAML', ...sessionExtras],
   });
   const assumableBy = (principals: string[], condition?: PolicyStatement['Condition']) =>
@@ -57,9 +67,9 @@ function defaultRoles(): DevstackRole[] {
   const bucket = policy(...bucketStatements([DEMO_BUCKET]));
   const bucketAndTable = policy(
     ...bucketStatements([DEMO_BUCKET]),
-    ...tableStatements({ region: 'us-east-1', accountId: account }, [DEMO_TABLE, DEMO_NOTES_TABLE]),
+    ...tableStatements(where, [DEMO_TABLE, DEMO_NOTES_TABLE]),
   );
-  const tableArn = (table: string) => `arn:aws:dynamodb:us-east-1:${account}:table/${table}`;
+  const tableArn = (table: string) => `arn:aws:dynamodb:${region}:${account}:table/${table}`;
   return [
     {
       name: 'fedcreds-demo-web',

@@ -1,9 +1,13 @@
 // Public entry of @fedcreds/devstack. Each part of the stack adds its own export lines.
 export {
+  ADMINISTRATOR_ACCESS_ARN,
   DEFAULT_ACCOUNT_ID,
+  DEFAULT_OIDC_PROVIDER_URL,
+  S3_READ_ONLY_ACCESS_ARN,
   DEMO_CLIENT_ID,
   DEMO_ORIGIN,
   defaultDevstackConfig,
+  defineDevstackConfig,
   resolveDevstackConfig,
   roleArn,
   samlProviderArn,
@@ -11,6 +15,8 @@ export {
 export type {
   DevstackAccessKey,
   DevstackConfig,
+  DevstackIamUser,
+  DevstackManagedPolicy,
   DevstackOidcClient,
   DevstackOptions,
   DevstackRole,
@@ -18,6 +24,14 @@ export type {
   ExternalIdentityProvider,
   WebIdentityTrust,
 } from './config.js';
+export {
+  DEVSTACK_OPTIONS_HELP,
+  DevstackUsageError,
+  describePortInUse,
+  parseDevstackArgs,
+} from './cliArgs.js';
+export type { ParseDevstackArgsOptions, ParsedDevstackArgs } from './cliArgs.js';
+export { DevstackConfigError, validateDevstackConfig } from './validateDevstackConfig.js';
 export { parsePolicy } from './iam/parsePolicy.js';
 export { PolicyDocumentError } from './iam/policyDocument.js';
 export type {

@@ -1,4 +1,10 @@
-import { initialSessionState, type FederatedSession, type SessionSnapshot } from '@fedcreds/core';
+import { initialSessionState } from '@fedcreds/core';
+import type {
+  FederatedSession,
+  SessionSnapshot,
+  SignInOptions,
+  SignOutOptions,
+} from '@fedcreds/core';
 
 /** The session's actions and SDK provider, bound once per session. */
 export interface AwsCredentialsActions {
@@ -7,10 +13,17 @@ export interface AwsCredentialsActions {
    * ones are still fresh.
    */
   refresh: FederatedSession['refresh'];
-  /** Starts the identity provider's sign-in (for an OIDC session, a redirect). */
-  signIn: FederatedSession['signIn'];
-  /** Signs out: forgets the credentials and the IdP session. */
-  signOut: FederatedSession['signOut'];
+  /**
+   * Starts the identity provider's sign-in, passing `options` to the session: for an OIDC
+   * session a redirect, or a popup with `{ popup: true }`; `returnTo` (a path on this origin, put
+   * back in the address bar after the redirect), `state`, `loginHint`, `extraQueryParams`.
+   */
+  signIn: (options?: SignInOptions) => Promise<void>;
+  /**
+   * Signs out: forgets the credentials and the user's tokens; with `{ idp: true }` also ends the
+   * session at the identity provider, so the next sign-in asks for the password again.
+   */
+  signOut: (options?: SignOutOptions) => Promise<void>;
   /** SDK v3 credential provider to pass as `credentials` to any client. */
   credentialProvider: FederatedSession['credentialProvider'];
 }
@@ -35,8 +48,9 @@ export interface CredentialsStore {
 export function createCredentialsStore(session: FederatedSession): CredentialsStore {
   const actions: AwsCredentialsActions = {
     refresh: (options) => session.refresh(options),
-    signIn: () => session.signIn(),
-    signOut: () => session.signOut(),
+    // The session hands the options to its token source (oidcTokenSource's sign-in and sign-out).
+    signIn: (options) => (session.signIn as (options?: SignInOptions) => Promise<void>)(options),
+    signOut: (options) => (session.signOut as (options?: SignOutOptions) => Promise<void>)(options),
     credentialProvider: session.credentialProvider,
   };
   const serverState: AwsCredentialsState = { ...initialSessionState, ...actions };

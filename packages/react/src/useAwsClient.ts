@@ -3,10 +3,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useCredentialsStore } from './AwsCredentialsContext.js';
 import { sameConfig } from './sameConfig.js';
 
+/** What {@link useAwsClient} needs of an SDK v3 client: every SDK v3 client has `destroy()`. */
+export interface DestroyableClient {
+  /** Releases the client's resources (its HTTP handler's sockets). */
+  destroy(): void;
+}
+
 /** What {@link useAwsClient} needs of an SDK v3 client class: a constructor taking its config. */
-export type AwsClientConstructor<Client extends { destroy(): void }> = new (
-  config: never,
-) => Client;
+export type AwsClientConstructor<Client extends DestroyableClient> = new (config: never) => Client;
 
 /**
  * Configuration of the client class `Ctor`, without `credentials` (the session provides them).
@@ -40,7 +44,7 @@ const pendingDestroy = new WeakMap<object, { cancelled: boolean }>();
  * }
  * ```
  */
-export function useAwsClient<Ctor extends AwsClientConstructor<{ destroy(): void }>>(
+export function useAwsClient<Ctor extends AwsClientConstructor<DestroyableClient>>(
   ClientClass: Ctor,
   config?: AwsClientConfig<Ctor>,
 ): InstanceType<Ctor> {

@@ -39,12 +39,14 @@ import {
 
 const { devstack, time } = timedStackForFile();
 let locks = new MemoryLocks();
+let markers = new InMemoryWebStorage();
 let channelName = '';
 let testNumber = 0;
 const started: FederatedSession[] = [];
 
 beforeEach(() => {
   locks = new MemoryLocks();
+  markers = new InMemoryWebStorage();
   // A channel of its own per test: Node delivers BroadcastChannel messages process-wide.
   channelName = `fedcreds:cross-tab-test-${++testNumber}`;
 });
@@ -61,7 +63,7 @@ async function tab(
     credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
     tokenSource: callbackTokenSource(() => mintIdToken(devstack, time)),
     ...((crossTab !== undefined || !rest.coordinator) && {
-      crossTab: { name: channelName, locks, ...crossTab },
+      crossTab: { name: channelName, locks, storage: markers, ...crossTab },
     }),
     ...rest,
   });
@@ -92,9 +94,10 @@ function quiet(...sessions: FederatedSession[]): () => Promise<void> {
     until(() => !locks.busy && sessions.every((session) => !session.getSnapshot().isRefreshing));
 }
 
-/** A real BroadcastChannel that also records what this tab posts. */
-function spyChannel(posted: unknown[]): (name: string) => CrossTabChannel {
+/** A real BroadcastChannel that also records what this tab posts, and the names it opens. */
+function spyChannel(posted: unknown[], names: string[] = []): (name: string) => CrossTabChannel {
   return (name) => {
+    names.push(name);
     const channel = new BroadcastChannel(name);
     return {
       postMessage: (message) => {
@@ -163,14 +166,12 @@ describe('createCrossTabCoordinator', () => {
     const old = keyOf(all[0]!);
     const refreshed = all.map(countRefreshed);
     const before = stsCalls(devstack);
-    const grants = locks.exclusiveGrants.get(channelName) ?? 0;
 
     const results = await Promise.all(all.map((session) => session.refresh({ force: true })));
     await quiet(...all)();
 
+    // One tab called STS; the others, waiting for the lock, took its credentials as announced.
     expect(stsCalls(devstack) - before).toBe(1);
-    // Each tab took its turn on the lock; two found the first tab's credentials there.
-    expect((locks.exclusiveGrants.get(channelName) ?? 0) - grants).toBe(3);
     const key = results[0]!.accessKeyId;
     expect(key).not.toBe(old);
     expect(results.map((identity) => identity.accessKeyId)).toEqual([key, key, key]);
@@ -249,7 +250,8 @@ describe('createCrossTabCoordinator', () => {
 
   it('credentials obtained before a sign-out but delivered after it sign no tab back in', async () => {
     const posted: unknown[] = [];
-    const first = await tab({ crossTab: { channel: spyChannel(posted) } });
+    const names: string[] = [];
+    const first = await tab({ crossTab: { channel: spyChannel(posted, names) } });
     const second = await tab();
     first.start();
     second.start();
@@ -264,7 +266,7 @@ describe('createCrossTabCoordinator', () => {
     await second.signOut();
     await until(() => first.getSnapshot().status === 'signed-out');
     // Another tab's announcement, sent before the sign-out, overtaken by it on the way.
-    const late = new BroadcastChannel(channelName);
+    const late = new BroadcastChannel(names[0]!);
     late.postMessage({ ...(announced as object), from: 'a-third-tab' });
     await new Promise((resolve) => setTimeout(resolve, 20));
     late.close();
@@ -276,7 +278,7 @@ describe('createCrossTabCoordinator', () => {
     ]);
   });
 
-  it('createOidcSession takes crossTab too: a tab with no IdP user yet adopts the signed-in tab’s credentials', async () => {
+  it('createOidcSession takes crossTab too, and a tab with no IdP user does not take a group’s credentials', async () => {
     const signedIn = await tab();
     signedIn.start();
     await until(() => signedIn.getSnapshot().status === 'ready');
@@ -306,9 +308,9 @@ describe('createCrossTabCoordinator', () => {
     });
     started.push(oidcTab);
     oidcTab.start();
-    await until(() => oidcTab.getSnapshot().status === 'ready');
-
-    expect(keyOf(oidcTab)).toBe(keyOf(signedIn));
+    // Nobody is signed in here: whose group would it join? It asks for a sign-in instead.
+    await until(() => oidcTab.getSnapshot().status === 'signed-out');
+    expect(oidcTab.getSnapshot().credentials).toBeNull();
     expect(stsCalls(devstack)).toBe(before);
   });
 
@@ -404,7 +406,11 @@ describe('createCrossTabCoordinator', () => {
 
   it('sends plain records over the channel and ignores foreign or malformed messages', async () => {
     const posted: unknown[] = [];
-    const [first, second] = [await tab({ crossTab: { channel: spyChannel(posted) } }), await tab()];
+    const names: string[] = [];
+    const [first, second] = [
+      await tab({ crossTab: { channel: spyChannel(posted, names) } }),
+      await tab(),
+    ];
     first!.start();
     await until(() => first!.getSnapshot().status === 'ready');
     second!.start();
@@ -424,21 +430,18 @@ describe('createCrossTabCoordinator', () => {
     }
 
     const key = keyOf(second!);
-    const intruder = new BroadcastChannel(channelName);
+    const intruder = new BroadcastChannel(names[0]!);
     const forged = {
       ...credentials[0]!.record,
       accessKeyId: 'ASIAFORGED',
       expiresAtMs: time.now() + 2 * HOUR_MS,
     };
+    const { group, term } = credentials[0] as unknown as { group: string; term: number };
+    const envelope = { protocol: 'fedcreds-cross-tab/2', group, from: 'x', term };
     intruder.postMessage({ type: 'credentials', record: forged });
+    intruder.postMessage({ ...envelope, type: 'signed-out-please' });
     intruder.postMessage({
-      protocol: 'fedcreds-cross-tab/1',
-      from: 'x',
-      type: 'signed-out-please',
-    });
-    intruder.postMessage({
-      protocol: 'fedcreds-cross-tab/1',
-      from: 'x',
+      ...envelope,
       type: 'credentials',
       record: { ...forged, secretAccessKey: undefined },
     });
@@ -457,17 +460,27 @@ describe('createCrossTabCoordinator', () => {
     await until(() => all.every((session) => session.getSnapshot().status === 'ready'));
     expect(stsCalls(devstack) - before).toBe(3);
     expect(new Set(all.map(keyOf)).size).toBe(3);
-    expect(createCrossTabCoordinator({ name: 'x', locks: null }).active).toBe(false);
-    expect(createCrossTabCoordinator({ name: 'x', channel: null, locks }).active).toBe(false);
-    expect(createCrossTabCoordinator({ name: 'x', locks }).active).toBe(true);
+    const credentials = all[0]!.credentials;
+    expect(createCrossTabCoordinator({ credentials, locks: null }).active).toBe(false);
+    expect(createCrossTabCoordinator({ credentials, channel: null, locks }).active).toBe(false);
+    expect(createCrossTabCoordinator({ credentials, locks }).active).toBe(true);
   });
 
-  it('refuses a missing name, a bad answer timeout, crossTab with coordinator, and a shared coordinator', async () => {
-    expect(() => createCrossTabCoordinator({ name: '' })).toThrow(InvalidParameterError);
-    expect(() => createCrossTabCoordinator({ name: 'x', answerTimeoutMs: 0 })).toThrow(
-      InvalidParameterError,
-    );
-    const coordinator = createCrossTabCoordinator({ name: channelName, locks });
+  it('refuses an empty name, bad timeouts, no credentials, crossTab with coordinator, and a shared coordinator', async () => {
+    const { credentials } = await tab();
+    const refusal = (options: object) => {
+      try {
+        createCrossTabCoordinator({ credentials, ...options });
+      } catch (error) {
+        return error instanceof InvalidParameterError ? error.parameter : error;
+      }
+      return null;
+    };
+    expect(refusal({ name: '' })).toBe('name');
+    expect(refusal({ answerTimeoutMs: 0 })).toBe('answerTimeoutMs');
+    expect(refusal({ lockTimeoutMs: Number.NaN })).toBe('lockTimeoutMs');
+    expect(refusal({ credentials: null })).toBe('credentials');
+    const coordinator = createCrossTabCoordinator({ credentials, name: channelName, locks });
     const error = await rejectionOf(tab({ coordinator, crossTab: { name: channelName, locks } }));
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe('crossTab');

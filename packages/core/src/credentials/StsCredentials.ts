@@ -12,7 +12,14 @@ export interface StsCredentialsOutput {
   /** The temporary credentials. */
   Credentials?: StsWireCredentials | undefined;
   /** The assumed role's ARN and id, when a role was assumed. */
-  AssumedRoleUser?: { Arn?: string | undefined; AssumedRoleId?: string | undefined } | undefined;
+  AssumedRoleUser?:
+    | {
+        /** The assumed-role session's ARN (`arn:aws:sts::<account>:assumed-role/<role>/<session>`). */
+        Arn?: string | undefined;
+        /** The assumed role's unique id and the session name (`AROA…:<session>`). */
+        AssumedRoleId?: string | undefined;
+      }
+    | undefined;
 }
 
 /** What one STS request answered (see {@link StsCredentials.send}). */

@@ -1,16 +1,30 @@
+// Contracts of the cross-tab coordinator, in a leaf file: the session's option types import them
+// without importing the coordinator.
+
 /**
  * The part of the Web Locks API (`navigator.locks`) the coordinator uses. Any object of this
  * shape will do, e.g. an in-memory one in tests.
  */
 export interface CrossTabLocks {
-  /** Runs `callback` while holding the lock `name`; rejects if `signal` aborts while waiting. */
+  /**
+   * Runs `callback` while holding the lock `name`; rejects if `signal` aborts while waiting.
+   * With `steal`, takes the lock at once from whoever holds it (whose request then rejects).
+   */
   request<T>(
     name: string,
-    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal },
+    options: { mode?: 'exclusive' | 'shared'; signal?: AbortSignal; steal?: boolean },
     callback: (lock: unknown) => T,
   ): Promise<Awaited<T>>;
   /** Locks held and waited for in this origin; used to count the tabs present. */
-  query?(): Promise<{ held?: readonly { name?: string | undefined }[] | undefined }>;
+  query?(): Promise<{
+    /** The locks held now. */
+    held?:
+      | readonly {
+          /** The lock's name. */
+          name?: string | undefined;
+        }[]
+      | undefined;
+  }>;
 }
 
 /** The part of `BroadcastChannel` the coordinator uses. */
@@ -23,15 +37,18 @@ export interface CrossTabChannel {
   close(): void;
 }
 
+/** The part of Web Storage the sign-out marker uses. */
+export type MarkerStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
 /**
  * What `createFederatedSession({ crossTab })` accepts besides `true`. See
- * {@link createCrossTabCoordinator}.
+ * `createCrossTabCoordinator`.
  */
 export interface CrossTabOptions {
   /**
-   * Name of the Web Lock and of the BroadcastChannel. Tabs whose sessions use the same name
-   * share credentials, so give each role its own.
-   * @default `fedcreds:<RoleArn>` (`fedcreds:session-token` for GetSessionToken)
+   * Prefix of the Web Lock, BroadcastChannel and sign-out marker names. Each identity's group is
+   * named `<name>:<hash of the identity>`; tabs with different prefixes never share.
+   * @default 'fedcreds'
    */
   name?: string | undefined;
   /**
@@ -45,8 +62,20 @@ export interface CrossTabOptions {
    */
   channel?: ((name: string) => CrossTabChannel) | null | undefined;
   /**
+   * Where the group's sign-out marker goes (no secret: a time under a hashed key), so that tabs
+   * stopped or closed during a sign-out, and reloads after it, stay signed out. `null` for none.
+   * @default `localStorage`, when present
+   */
+  storage?: MarkerStorage | null | undefined;
+  /**
    * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
-   * @default 500 ({@link DEFAULT_ANSWER_TIMEOUT_MS})
+   * @default 500 (`DEFAULT_ANSWER_TIMEOUT_MS`)
    */
   answerTimeoutMs?: number | undefined;
+  /**
+   * How long a tab without usable credentials waits for the refresh lock before taking it over,
+   * in milliseconds.
+   * @default 10000 (`DEFAULT_LOCK_TIMEOUT_MS`)
+   */
+  lockTimeoutMs?: number | undefined;
 }

@@ -1,4 +1,6 @@
-import { InvalidParameterError } from '../errors.js';
+import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
+import { InvalidParameterError, SignedOutError } from '../errors.js';
+import type { SessionCredentials } from '../session/FederatedSession.js';
 import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from '../session/planRefresh.js';
 import { isFresh } from '../session/sessionPolicy.js';
 import type {
@@ -6,18 +8,19 @@ import type {
   CoordinatorPeer,
   SessionCoordinator,
 } from '../session/SessionCoordinator.js';
-import { isSameRecord, type SessionRecord } from '../session/SessionRecord.js';
+import type { SessionRecord } from '../session/SessionRecord.js';
 import { systemClock, type Clock } from '../time/Clock.js';
+import { raceSignal } from '../time/raceSignal.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
-import type { CrossTabChannel, CrossTabLocks, CrossTabOptions } from './CrossTabOptions.js';
-import {
-  CROSS_TAB_PROTOCOL,
-  parseCrossTabMessage,
-  toWireRecord,
-  type CrossTabMessage,
-} from './crossTabMessage.js';
+import type { TokenSource } from '../tokenSources/TokenSource.js';
+import { CrossTabGroup, type GroupMember } from './CrossTabGroup.js';
+import { defaultChannel, defaultLocks, type CrossTabTransport } from './CrossTabTransport.js';
+import { identifyTab, type TabUser } from './identifyTab.js';
+import { leadRefresh } from './leadRefresh.js';
+import type { CrossTabOptions } from './CrossTabOptions.js';
+import { signOutMarker } from './signOutMarker.js';
 
-export type { CrossTabChannel, CrossTabLocks, CrossTabOptions } from './CrossTabOptions.js';
+export type { CrossTabOptions } from './CrossTabOptions.js';
 
 /**
  * How long a tab about to call STS waits for the other tabs to say which credentials they hold,
@@ -26,24 +29,32 @@ export type { CrossTabChannel, CrossTabLocks, CrossTabOptions } from './CrossTab
  * tabs present (no `locks.query()`), when the asking tab waits for it in full before calling STS.
  */
 export const DEFAULT_ANSWER_TIMEOUT_MS = 500;
+/**
+ * How long a tab with no usable credentials waits for the refresh lock before it takes the lock
+ * from its holder (a tab that hung, or was frozen, while refreshing), in milliseconds. A tab that
+ * holds credentials waits up to half of their remaining life instead (see `leadRefresh`).
+ */
+export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
 /** Options of {@link createCrossTabCoordinator}. */
 export interface CrossTabCoordinatorOptions extends CrossTabOptions {
+  /** The session's credential object: its role ARN and STS client name the group. */
+  credentials: SessionCredentials;
   /**
-   * Name of the Web Lock and of the BroadcastChannel. Required: tabs with the same name share
-   * credentials, so two sessions of different roles must never share one (`createFederatedSession`
-   * derives it from the role ARN).
+   * The session's token source: its user names the group (`describeUser()`, else the claims of
+   * its token), its IdP user moves between tabs (`exportHandoff`/`importHandoff`), and a group
+   * sign-out forgets it (`signOut({ local: true })`). None for a chained session.
    */
-  name: string;
+  tokenSource?: TokenSource | undefined;
   /** The local clock. @default Date */
   clock?: Clock | undefined;
-  /** Timer functions (for the answer timeout). @default globalThis's, looked up at each call */
+  /** Timer functions (answer and lock timeouts). @default globalThis's, looked up at each call */
   timers?: TimerProvider | undefined;
 }
 
-/** A {@link SessionCoordinator} that coordinates the tabs of one origin. */
+/** A {@link SessionCoordinator} that coordinates the tabs of one origin and one identity. */
 export interface CrossTabCoordinator extends SessionCoordinator {
-  /** The lock and channel name. */
+  /** The prefix of the lock, channel and marker names. */
   readonly name: string;
   /**
    * Whether this environment has both Web Locks and BroadcastChannel. When `false` the
@@ -53,34 +64,28 @@ export interface CrossTabCoordinator extends SessionCoordinator {
 }
 
 /**
- * Creates a coordinator that makes the tabs of one origin share one session's credentials: a
- * refresh runs while holding the Web Lock `name`, so only one tab calls STS at a time; the tab
- * that gets the lock first asks the other tabs (over the BroadcastChannel `name`) whether one of
- * them already holds newer credentials that are still fresh for this session, adopts those if so,
- * and otherwise calls STS and announces the result to every tab before releasing the lock. A tab
- * opened later therefore gets its credentials from the others without an STS call, N tabs cost
- * one STS call per refresh, and `signOut()` in any tab signs out all of them. Every tab keeps its
- * own refresh timer, so when the tab that last refreshed closes or stops, the next one due takes
- * over.
+ * Creates a coordinator that makes the tabs of one origin whose sessions hold the same identity
+ * — IdP issuer and subject, role ARN (and so account), STS endpoint — a group that shares one
+ * refresh: a refresh runs while holding the group's Web Lock, so one tab (the leader) renews the
+ * IdP token and calls STS; the others adopt what it announces over the group's BroadcastChannel.
+ * After each renewal the leader hands its IdP user (refresh token included) to the group in
+ * memory, so whichever tab leads next renews with the current refresh token — a rotating refresh
+ * token is spent once per renewal, and a tab opened later can lead. A tab never adopts, answers
+ * with or hands out credentials of another identity. A tab waits for the lock only so long: near
+ * the point of no return it takes the lock from a leader that stopped answering (Web Locks
+ * `steal`), and a deposed leader that wakes up is ignored (its leadership term is older).
  *
- * Credentials cross tabs only over BroadcastChannel: same-origin, in memory, never `localStorage`
- * and never a log line. Where `navigator.locks` or `BroadcastChannel` is missing (old browsers,
- * Node) the coordinator is inactive (`active === false`) and each tab refreshes on its own.
- * Creating it has no side effect; the session's `start()` attaches it.
+ * `signOut()` in any tab ends the group: every tab drops its credentials and its IdP user
+ * (`tokenSource.signOut({ local: true })`), and a marker in `localStorage` (a time, no secret)
+ * makes tabs that were stopped or closed, and reloads, stay signed out until the user signs in
+ * again. Credentials and IdP users cross tabs only over BroadcastChannel, never storage or logs.
+ * Where `navigator.locks` or `BroadcastChannel` is missing the coordinator is inactive and each
+ * tab refreshes on its own. Creating it has no side effect; the session's `start()` attaches it.
  *
- * Usually not called directly: `createFederatedSession({ …, crossTab: true })` builds one named
- * after the role ARN. One coordinator serves one session.
+ * Usually not called directly: `createFederatedSession` builds one (`crossTab`). One coordinator
+ * serves one session.
  *
- * @throws {@link InvalidParameterError} for an empty `name` or a bad `answerTimeoutMs`.
- *
- * @example
- * ```ts
- * const session = createFederatedSession({
- *   credentials: new WebIdentityCredentials({ RoleArn }, { region: 'eu-west-1' }),
- *   tokenSource: oidcTokenSource(userManager),
- *   coordinator: createCrossTabCoordinator({ name: `fedcreds:${RoleArn}` }),
- * });
- * ```
+ * @throws {@link InvalidParameterError} for an empty `name`, bad timeouts, or no `credentials`.
  */
 export function createCrossTabCoordinator(
   options: CrossTabCoordinatorOptions,
@@ -88,77 +93,55 @@ export function createCrossTabCoordinator(
   return new BroadcastCoordinator(options);
 }
 
-interface Transport {
-  locks: CrossTabLocks;
-  openChannel: (name: string) => CrossTabChannel;
-}
-
-/** A tab's question to the others, waiting for their answers. */
-interface Ask {
-  readonly id: string;
-  /** A record offered by another tab (`from`, or `null` for a broadcast), or its empty answer. */
-  offer(from: string | null, record: SessionRecord | null): void;
-  /** Gives up (the tab detached). */
-  cancel(): void;
-}
-
-/** What one `attach()` opened; gone on detach. */
-interface Attachment {
-  readonly peer: CoordinatorPeer;
-  readonly channel: CrossTabChannel;
-  /** Settles once this tab's presence lock is held (or could not be). */
-  readonly present: Promise<void>;
-  readonly asks: Set<Ask>;
-  /** The newest record this tab has seen or sent while attached. */
-  latest: SessionRecord | null;
-}
-
-class BroadcastCoordinator implements CrossTabCoordinator {
+class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
   readonly name: string;
-  readonly #presenceName: string;
+  readonly tabId = randomId();
+  readonly tokenSource: TokenSource | undefined;
+  readonly clock: Clock;
+  readonly timers: TimerProvider;
+  readonly answerTimeoutMs: number;
+  readonly #lockTimeoutMs: number;
   readonly #options: CrossTabCoordinatorOptions;
-  readonly #answerTimeoutMs: number;
-  readonly #clock: Clock;
-  readonly #timers: TimerProvider;
-  readonly #tabId = randomId();
-  #transport: Transport | null | undefined;
-  #attachment: Attachment | null = null;
-  #seq = 0;
-  /**
-   * When this tab last signed out or heard of a sign-out. Messages from different tabs arrive in
-   * no guaranteed order, so credentials obtained before it may still be on their way; they must
-   * not sign a tab back in.
-   */
-  #signedOutAtMs = Number.NEGATIVE_INFINITY;
+  #transport: CrossTabTransport | null | undefined;
+  #peer: CoordinatorPeer | null = null;
+  #group: CrossTabGroup | null = null;
+  /** Bumped by attach and detach: what an older attachment resolved is dropped. */
+  #generation = 0;
+  /** Who this tab's user was, last time it looked: a stopped session can still sign out. */
+  #user: TabUser | null = null;
+  signedOutAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: CrossTabCoordinatorOptions) {
-    if (typeof options.name !== 'string' || options.name.length === 0) {
-      throw new InvalidParameterError(
-        'name',
-        'must be a non-empty string naming the lock and channel, one per role (e.g. `fedcreds:${RoleArn}`)',
-      );
+    const name = options.name ?? 'fedcreds';
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new InvalidParameterError('name', 'must be a non-empty string (the names’ prefix)');
     }
-    const answerTimeoutMs = options.answerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
-    if (!Number.isFinite(answerTimeoutMs) || answerTimeoutMs <= 0) {
-      throw new InvalidParameterError(
-        'answerTimeoutMs',
-        'must be a finite number of milliseconds greater than zero',
-      );
+    if (typeof options.credentials?.params !== 'object') {
+      throw new InvalidParameterError('credentials', 'must be the session’s credential object');
     }
-    this.name = options.name;
-    this.#presenceName = `${options.name}:tabs`;
+    this.name = name;
     this.#options = options;
-    this.#answerTimeoutMs = answerTimeoutMs;
-    this.#clock = options.clock ?? systemClock;
-    this.#timers = options.timers ?? globalTimers;
+    this.answerTimeoutMs = positive(
+      'answerTimeoutMs',
+      options.answerTimeoutMs,
+      DEFAULT_ANSWER_TIMEOUT_MS,
+    );
+    this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS);
+    this.tokenSource = options.tokenSource;
+    this.clock = options.clock ?? systemClock;
+    this.timers = options.timers ?? globalTimers;
   }
 
   get active(): boolean {
     return this.#resolveTransport() !== null;
   }
 
+  get peer(): CoordinatorPeer {
+    return this.#peer ?? detachedPeer;
+  }
+
   /** Looked up on first use, never at construction: server rendering builds sessions too. */
-  #resolveTransport(): Transport | null {
+  #resolveTransport(): CrossTabTransport | null {
     if (this.#transport !== undefined) return this.#transport;
     const { locks = defaultLocks(), channel = defaultChannel() } = this.#options;
     this.#transport = locks && channel ? { locks, openChannel: channel } : null;
@@ -166,167 +149,88 @@ class BroadcastCoordinator implements CrossTabCoordinator {
   }
 
   attach(peer: CoordinatorPeer): () => void {
-    const transport = this.#resolveTransport();
-    if (!transport) return noop;
-    if (this.#attachment) {
+    if (!this.#resolveTransport()) return noop;
+    if (this.#peer) {
       throw new InvalidParameterError(
         'coordinator',
         'is already attached to a started session; give each session its own coordinator',
       );
     }
-    const channel = transport.openChannel(this.name);
-    let granted: () => void = noop;
-    let release: () => void = noop;
-    const present = new Promise<void>((resolve) => (granted = resolve));
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const attachment: Attachment = { peer, channel, present, asks: new Set(), latest: null };
-    this.#attachment = attachment;
-    channel.addEventListener('message', (event) => {
-      if (this.#attachment === attachment) this.#onMessage(attachment, event.data);
-    });
-    // A shared lock held for as long as this tab is attached: `locks.query()` then counts the
-    // tabs present, and a tab that closes drops out without saying so.
-    transport.locks
-      .request(this.#presenceName, { mode: 'shared' }, () => {
-        granted();
-        return held;
-      })
-      .catch(noop)
-      .finally(granted);
+    this.#peer = peer;
+    const generation = ++this.#generation;
+    // At once, not at the first refresh: a tab restarted with fresh credentials must still learn
+    // of a sign-out it missed, and hear the group's news.
+    this.#join(generation, null).catch(noop);
     return () => {
-      if (this.#attachment !== attachment) return;
-      this.#attachment = null;
-      for (const ask of [...attachment.asks]) ask.cancel();
-      release();
-      channel.close();
+      if (this.#generation !== generation) return;
+      this.#generation += 1;
+      this.#peer = null;
+      this.#group?.close();
+      this.#group = null;
     };
   }
 
   async runRefresh(
-    refresh: () => Promise<SessionRecord>,
+    refresh: (signal: AbortSignal) => Promise<SessionRecord>,
     signal: AbortSignal,
   ): Promise<SessionRecord> {
     const transport = this.#resolveTransport();
-    const attachment = this.#attachment;
-    if (!transport || !attachment) return refresh();
-    const had = attachment.peer.current();
-    try {
-      return await transport.locks.request(this.name, { mode: 'exclusive', signal }, async () => {
-        const adopted =
-          this.#adoptable(attachment, had) ?? (await this.#ask(attachment, had, signal));
-        if (adopted) return adopted;
-        signal.throwIfAborted();
-        const record = await refresh();
-        // Announced while still holding the lock, so a tab waiting for it hears of these
-        // credentials before it looks for them. Not after a stop or sign-out: a refresh that
-        // raced one must not bring credentials back in the other tabs.
-        if (!signal.aborted && this.#attachment === attachment) this.#announce(attachment, record);
-        return record;
-      });
-    } catch (error) {
-      // Web Locks reject an aborted wait with a DOMException; the session expects its reason.
-      if (signal.aborted) throw signal.reason;
-      throw error;
+    if (!transport || !this.#peer) return refresh(signal);
+    // Who the user is now: a changed user moves the tab to that user's group.
+    const generation = this.#generation;
+    // What the tab held when the refresh fell due: credentials adopted while it looks for its
+    // group count as news.
+    const had = this.peer.current();
+    const group = await raceSignal(this.#join(generation, null), signal);
+    if (!group) {
+      const record = await refresh(signal);
+      // Who the credentials name: a chained session, or a source that could not tell before.
+      this.#join(generation, record).catch(noop);
+      return record;
     }
+    const record = await leadRefresh({
+      group,
+      locks: transport.locks,
+      member: this,
+      had,
+      lockTimeoutMs: this.#lockTimeoutMs,
+      refresh,
+      signal,
+      checkSignedOut: () => this.#checkMarker(group),
+    });
+    // Another user's credentials (the user changed under the tab): move to that user's group.
+    if (record !== group.latest?.record) this.#join(generation, record).catch(noop);
+    return record;
   }
 
-  publish(message: CoordinatorMessage): void {
-    const attachment = this.#attachment;
+  publish(
+    message: CoordinatorMessage | { readonly type: 'signed-in' } | { readonly type: 'token' },
+  ): void {
     if (message.type === 'signed-out') {
-      this.#signedOutAtMs = this.#clock.now();
-      if (attachment) {
-        attachment.latest = null;
-        this.#post(attachment.channel, { type: 'signed-out' });
-        return;
-      }
-      // A stopped session that signs out still signs out the other tabs.
-      const transport = this.#resolveTransport();
-      if (!transport) return;
-      const channel = transport.openChannel(this.name);
-      this.#post(channel, { type: 'signed-out' });
-      channel.close();
+      const atMs = this.clock.now();
+      this.signedOutAtMs = atMs;
+      this.#signOutGroup(atMs).catch(noop);
       return;
     }
-    if (!attachment) return;
-    // Already announced inside the lock, or adopted from another tab: the others have it.
-    if (isSameRecord(message.record, attachment.latest)) return;
-    this.#announce(attachment, message.record);
-  }
-
-  // ------------------------------------------------------------------ internals
-
-  #announce(attachment: Attachment, record: SessionRecord): void {
-    this.#remember(attachment, record);
-    this.#post(attachment.channel, { type: 'credentials', record: toWireRecord(record) });
-  }
-
-  #post(
-    channel: CrossTabChannel,
-    message: DistributiveOmit<CrossTabMessage, 'protocol' | 'from'>,
-  ): void {
-    channel.postMessage({ protocol: CROSS_TAB_PROTOCOL, from: this.#tabId, ...message });
-  }
-
-  #remember(attachment: Attachment, record: SessionRecord): void {
-    if (!attachment.latest || record.expiresAtMs > attachment.latest.expiresAtMs) {
-      attachment.latest = record;
+    if (message.type === 'token') {
+      // Hand the (perhaps renewed) IdP user over before the STS call: should this tab close
+      // during it, the next leader renews with the refresh token the IdP issued last.
+      const group = this.#group;
+      if (group?.leading) group.handOff(group.leadTerm).catch(noop);
+      return;
+    }
+    if (message.type === 'signed-in') {
+      if (this.#user) this.#marker(this.#user.key).clear();
+      return;
+    }
+    // Credentials from a refresh that did not go through runRefresh (begun before start()).
+    const group = this.#group;
+    if (group && group.latest?.record.accessKeyId !== message.record.accessKeyId) {
+      group.announce(message.record, group.takeTerm());
     }
   }
 
-  #onMessage(attachment: Attachment, data: unknown): void {
-    const message = parseCrossTabMessage(data);
-    if (!message || message.from === this.#tabId) return;
-    switch (message.type) {
-      case 'credentials': {
-        const { record } = message;
-        if (!this.#isCurrent(record)) return;
-        this.#remember(attachment, record);
-        for (const ask of [...attachment.asks]) ask.offer(null, record);
-        attachment.peer.receive({ type: 'credentials', record });
-        return;
-      }
-      case 'signed-out':
-        this.#signedOutAtMs = this.#clock.now();
-        attachment.latest = null;
-        attachment.peer.receive({ type: 'signed-out' });
-        return;
-      case 'request': {
-        const record = attachment.peer.current();
-        const alive = record !== null && record.expiresAtMs > this.#clock.now();
-        this.#post(attachment.channel, {
-          type: 'answer',
-          id: message.id,
-          record: alive ? toWireRecord(record) : null,
-        });
-        return;
-      }
-      case 'answer': {
-        const record = message.record && this.#isCurrent(message.record) ? message.record : null;
-        for (const ask of [...attachment.asks]) {
-          if (ask.id === message.id) ask.offer(message.from, record);
-        }
-        return;
-      }
-    }
-  }
-
-  /** Not expired, and obtained after the last sign-out this tab knows of. */
-  #isCurrent(record: SessionRecord): boolean {
-    return record.expiresAtMs > this.#clock.now() && record.issuedAtMs > this.#signedOutAtMs;
-  }
-
-  /**
-   * Credentials this tab already knows of that make the refresh unnecessary: newer than the ones
-   * the session had when it asked, and fresh enough that the session would not refresh at once.
-   */
-  #adoptable(attachment: Attachment, had: SessionRecord | null): SessionRecord | null {
-    for (const record of [attachment.latest, attachment.peer.current()]) {
-      if (record && this.#improves(attachment, had, record)) return record;
-    }
-    return null;
-  }
-
-  #improves(attachment: Attachment, had: SessionRecord | null, record: SessionRecord): boolean {
+  improves(had: SessionRecord | null, record: SessionRecord): boolean {
     // Other credentials, obtained no earlier and lasting no shorter. Not strictly later expiry:
     // STS gives it to the second, so two refreshes within a second expire together.
     if (
@@ -337,79 +241,113 @@ class BroadcastCoordinator implements CrossTabCoordinator {
     ) {
       return false;
     }
-    const { peer } = attachment;
+    const { peer } = this;
     if (peer.isFresh) return peer.isFresh(record);
     // A peer that cannot tell: judge with the session defaults.
-    return isFresh(record, this.#clock.now(), DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS);
+    return isFresh(record, this.clock.now(), DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS);
   }
+
+  signedOut(atMs: number): void {
+    this.signedOutAtMs = Math.max(this.signedOutAtMs, atMs);
+    if (this.#group) this.#group.latest = null;
+    this.#peer?.receive({ type: 'signed-out' });
+    // Forgets the IdP user here only: the tab that signed out does the IdP-side steps, once.
+    Promise.resolve()
+      .then(() => this.tokenSource?.signOut?.({ local: true }))
+      .catch(noop);
+  }
+
+  // ------------------------------------------------------------------ internals
 
   /**
-   * Asks the other tabs for their credentials and waits until one offers adoptable ones, every
-   * tab present has answered, the answer timeout passes, or `signal` aborts.
+   * Finds the tab's identity and joins its group (leaving another's). Throws a `SignedOutError`
+   * when the group signed out since this tab's user signed in (the durable marker). Resolves with
+   * `null` when nobody is signed in here: the session then learns that from its token source.
    */
-  async #ask(
-    attachment: Attachment,
-    had: SessionRecord | null,
-    signal: AbortSignal,
-  ): Promise<SessionRecord | null> {
-    await attachment.present;
-    const others = await this.#countOtherTabs();
-    if (others === 0 || signal.aborted || this.#attachment !== attachment) return null;
-    const id = `${this.#tabId}:${++this.#seq}`;
-    return new Promise<SessionRecord | null>((resolve) => {
-      const answered = new Set<string>();
-      const finish = (record: SessionRecord | null) => {
-        this.#timers.clearTimeout(timer);
-        signal.removeEventListener('abort', onAbort);
-        attachment.asks.delete(ask);
-        resolve(record);
-      };
-      const onAbort = () => finish(null);
-      const ask: Ask = {
-        id,
-        offer: (from, record) => {
-          if (record && this.#improves(attachment, had, record)) {
-            this.#remember(attachment, record);
-            finish(record);
-            return;
-          }
-          if (from !== null) answered.add(from);
-          if (others !== null && answered.size >= others) finish(null);
-        },
-        cancel: () => finish(null),
-      };
-      const timer = this.#timers.setTimeout(() => finish(null), this.#answerTimeoutMs);
-      signal.addEventListener('abort', onAbort, { once: true });
-      attachment.asks.add(ask);
-      this.#post(attachment.channel, { type: 'request', id });
+  async #join(generation: number, fresh: SessionRecord | null): Promise<CrossTabGroup | null> {
+    const { credentials } = this.#options;
+    const user = await identifyTab({
+      namespace: this.name,
+      credentials,
+      tokenKind: credentials instanceof SAMLCredentials ? 'saml' : 'jwt',
+      tokenSource: this.tokenSource,
+      fresh,
+      record: this.peer.current(),
+      known: this.#user,
+      timers: this.timers,
     });
-  }
-
-  /** Tabs other than this one holding the presence lock; `null` when the lock manager cannot say. */
-  async #countOtherTabs(): Promise<number | null> {
-    const locks = this.#resolveTransport()?.locks;
-    if (!locks?.query) return null;
-    try {
-      const { held = [] } = await locks.query();
-      const present = held.filter((lock) => lock.name === this.#presenceName).length;
-      return Math.max(0, present - 1);
-    } catch {
-      return null;
+    const transport = this.#resolveTransport();
+    if (generation !== this.#generation || !transport) return null;
+    // Nobody signed in (any more): stay in the group the tab was in, to hear it sign in again.
+    if (!user) return this.#group;
+    this.#user = user;
+    if (this.#group?.key !== user.key) {
+      this.#group?.close();
+      this.#group = new CrossTabGroup(
+        this,
+        transport,
+        { key: user.key, prefix: `${this.name}:${user.key}` },
+        user.identity,
+      );
     }
+    this.#checkMarker(this.#group);
+    return this.#group;
+  }
+
+  /** Signs this tab out if its group signed out after its user signed in. */
+  #checkMarker(group: CrossTabGroup): void {
+    const marker = this.#marker(group.key);
+    const atMs = marker.read(this.clock.now());
+    if (atMs === null) return;
+    const issuedAtMs = this.#user?.key === group.key ? this.#user.issuedAtMs : undefined;
+    if (issuedAtMs !== undefined && issuedAtMs > atMs) {
+      // The user signed in again since (a redirect sign-in, in this tab or another).
+      marker.clear();
+      return;
+    }
+    if (atMs > this.signedOutAtMs) this.signedOut(atMs);
+    throw new SignedOutError('The session was signed out in another tab; sign in again.');
+  }
+
+  async #signOutGroup(atMs: number): Promise<void> {
+    const user = this.#user;
+    const transport = this.#resolveTransport();
+    if (!user || !transport) return;
+    this.#marker(user.key).write(atMs);
+    const message = { type: 'signed-out', atMs } as const;
+    if (this.#group?.key === user.key) {
+      this.#group.latest = null;
+      this.#group.post(message);
+      return;
+    }
+    // A stopped session that signs out still signs out the other tabs.
+    const group = new CrossTabGroup(
+      this,
+      transport,
+      { key: user.key, prefix: `${this.name}:${user.key}` },
+      user.identity,
+    );
+    group.post(message);
+    group.close();
+  }
+
+  #marker(key: string) {
+    return signOutMarker(this.#options.storage, `${this.name}:${key}:signed-out`);
   }
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** The peer of a coordinator no session is attached to. */
+const detachedPeer: CoordinatorPeer = { receive: noop, current: () => null };
 
-function defaultLocks(): CrossTabLocks | null {
-  const locks = (globalThis as { navigator?: { locks?: CrossTabLocks } }).navigator?.locks;
-  return locks && typeof locks.request === 'function' ? locks : null;
-}
-
-function defaultChannel(): ((name: string) => CrossTabChannel) | null {
-  const Channel = (globalThis as { BroadcastChannel?: new (name: string) => CrossTabChannel })
-    .BroadcastChannel;
-  return typeof Channel === 'function' ? (name) => new Channel(name) : null;
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new InvalidParameterError(
+      name,
+      'must be a finite number of milliseconds greater than zero',
+    );
+  }
+  return value;
 }
 
 function randomId(): string {

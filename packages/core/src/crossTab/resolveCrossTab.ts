@@ -1,22 +1,29 @@
+import type { SessionCredentials } from '../session/FederatedSession.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
+import type { TokenSource } from '../tokenSources/TokenSource.js';
 import {
   createCrossTabCoordinator,
   type CrossTabCoordinator,
   type CrossTabOptions,
 } from './createCrossTabCoordinator.js';
 
+/** What of the session a cross-tab coordinator needs. */
+export interface CrossTabSessionParts {
+  readonly credentials: SessionCredentials;
+  readonly tokenSource: TokenSource | undefined;
+  readonly clock: Clock;
+  readonly timers: TimerProvider;
+}
+
 /**
- * The coordinator `createFederatedSession({ crossTab })` asked for, named `defaultName` unless
- * the option names it, on the session's clock and timers; `undefined` for none.
+ * The coordinator `createFederatedSession({ crossTab })` asked for, over the session's
+ * credentials, token source, clock and timers; `undefined` for none.
  */
 export function resolveCrossTab(
   option: boolean | CrossTabOptions | undefined,
-  defaultName: string,
-  clock: Clock,
-  timers: TimerProvider,
+  session: CrossTabSessionParts,
 ): CrossTabCoordinator | undefined {
   if (option === undefined || option === false) return undefined;
-  const { name = defaultName, ...rest } = option === true ? {} : option;
-  return createCrossTabCoordinator({ ...rest, name, clock, timers });
+  return createCrossTabCoordinator({ ...(option === true ? {} : option), ...session });
 }

@@ -128,8 +128,8 @@ export function createOidcSession(options: CreateOidcSessionOptions): OidcSessio
     },
     stop: () => session.stop(),
     refresh: (refreshOptions) => session.refresh(refreshOptions),
-    signIn: () => session.signIn(),
-    signOut: () => session.signOut(),
+    signIn: (signInOptions) => session.signIn(signInOptions),
+    signOut: (signOutOptions) => session.signOut(signOutOptions),
   };
 }
 

@@ -1,3 +1,9 @@
+/**
+ * The oidc-client-ts integration: a token source over a `UserManager` and `createOidcSession`.
+ *
+ * @packageDocumentation
+ * @module @fedcreds/core/oidc
+ */
 // Public entry of @fedcreds/core/oidc: the oidc-client-ts integration. oidc-client-ts is an
 // optional peer dependency; apps that do not import this entry do not load it.
 export {

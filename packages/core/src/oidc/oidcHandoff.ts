@@ -3,7 +3,7 @@ import { InvalidParameterError } from '../errors.js';
 import { decodeJwt } from '../jwt/decodeJwt.js';
 import type { TokenSourceUser } from '../tokenSources/TokenSource.js';
 
-/** Marks a value {@link exportUser} made, so nothing else is mistaken for a hand-off. */
+/** Marks a value `exportUser` made, so nothing else is mistaken for a hand-off. */
 const HANDOFF_KIND = 'fedcreds.oidc-user';
 const HANDOFF_VERSION = 1;
 /** Longest token (or other string field) a hand-off may carry, in characters: JWTs are far shorter. */
@@ -21,10 +21,13 @@ interface UserFields {
   expires_at?: number;
 }
 
-/** What {@link exportUser} hands to another tab (structured-cloneable). Secret. */
+/** What an OIDC token source's `exportHandoff()` hands to another tab (structured-cloneable). Secret. */
 export interface OidcHandoff {
+  /** Marks the value as an OIDC user hand-off, so nothing else is mistaken for one. */
   readonly kind: typeof HANDOFF_KIND;
+  /** Format version; a hand-off of another version is refused. */
   readonly version: typeof HANDOFF_VERSION;
+  /** The IdP user's fields, refresh token included: never written to shared storage. */
   readonly user: UserFields;
 }
 

@@ -1,5 +1,5 @@
-import { OidcClient, User, type RefreshState, type UserManager } from 'oidc-client-ts';
-import { InvalidParameterError, ReauthRequiredError, TokenUnavailableError } from '../errors.js';
+import { OidcClient, type User, type UserManager } from 'oidc-client-ts';
+import { InvalidParameterError, TokenUnavailableError } from '../errors.js';
 import { decodeJwt } from '../jwt/decodeJwt.js';
 import { systemClock, type Clock } from '../time/Clock.js';
 import { raceSignal } from '../time/raceSignal.js';
@@ -15,7 +15,8 @@ import { authorizationResponse, cleanAddressBar, currentHref } from './authoriza
 import { describeOidcUser, exportUser, userFromHandoff, type OidcHandoff } from './oidcHandoff.js';
 import { revokeUserTokens } from './revokeUserTokens.js';
 import { completedSignIn, toSigninArgs, type CompletedSignIn } from './signInRequest.js';
-import { missingToken, noUser, notSignedIn, subjectChanged, toOidcError } from './toOidcError.js';
+import { renewOidcUser } from './renewOidcUser.js';
+import { missingToken, notSignedIn, toOidcError } from './toOidcError.js';
 
 /** Default {@link OidcTokenSourceOptions.minValidityMs}: renew a token with less than a minute left. */
 export const DEFAULT_MIN_VALIDITY_MS = 60_000;
@@ -80,7 +81,7 @@ export interface OidcTokenSource extends TokenSource {
    * Starts an interactive sign-in: `userManager.signinRedirect()` (the page navigates away), or
    * with `{ popup: true }` `signinPopup()`, resolving once the user is signed in. `returnTo`,
    * `state`, `loginHint` and `extraQueryParams` as in {@link SignInOptions}.
-   * @throws {@link InvalidParameterError} for a bad option (before anything navigates).
+   * @throws `InvalidParameterError` (from `@fedcreds/core`) for a bad option (before anything navigates).
    */
   signIn(options?: SignInOptions): Promise<void>;
   /**
@@ -190,98 +191,19 @@ export function oidcTokenSource(
       timers,
     );
 
-  /** Removes `user` from the store if it is still the one stored there. */
-  const removeIfStored = async (user: User) => {
-    const stored = await userManager.getUser();
-    if (stored && stored.toStorageString() === user.toStorageString()) {
-      await userManager.removeUser();
-    }
-  };
-
   async function renew(): Promise<string> {
     const startEpoch = epoch;
-    const before = await userManager.getUser();
-    if (!before) throw notSignedIn();
-    const renewed = before.refresh_token
-      ? await refreshWith(before, before.refresh_token, startEpoch)
-      : await renewInIframe(before, startEpoch);
+    const renewed = await renewOidcUser({
+      userManager,
+      client,
+      signedOutSince: () => epoch !== startEpoch,
+      isFresh: (user) => freshToken(user) !== undefined,
+      // Nobody may use these tokens: the user signed out while they were on their way.
+      drop: (user) => void (revokeOnSignOut && revoke(user)),
+    });
     const token = tokenOf(renewed);
     if (!token) throw missingToken(tokenType);
     return token;
-  }
-
-  /** The refresh-token grant, stored only if the user it renewed is still the stored one. */
-  async function refreshWith(before: User, refreshToken: string, startEpoch: number) {
-    // oidc-client-ts declares RefreshState but does not export the class: the same fields.
-    const state = {
-      refresh_token: refreshToken,
-      id_token: before.id_token,
-      session_state: before.session_state,
-      scope: before.scope,
-      profile: before.profile,
-      data: before.state,
-    } as RefreshState;
-    let response: Awaited<ReturnType<OidcClient['useRefreshToken']>>;
-    try {
-      response = await client().useRefreshToken({
-        state,
-        timeoutInSeconds: userManager.settings.silentRequestTimeoutInSeconds,
-      });
-    } catch (error) {
-      throw toOidcError(error);
-    }
-    // As oidc-client-ts's own renewal builds it: the old user's fields, the response's over them.
-    const renewed = new User({ ...state, ...response } as ConstructorParameters<typeof User>[0]);
-    const signedOutMeanwhile = () => {
-      // Nobody may use these tokens: the user signed out while they were on their way.
-      if (revokeOnSignOut) void revoke(renewed);
-      return notSignedIn();
-    };
-    if (epoch !== startEpoch) throw signedOutMeanwhile();
-    const stored = await userManager.getUser();
-    if (epoch !== startEpoch) throw signedOutMeanwhile();
-    if (!stored) throw notSignedIn(); // removed by another tab sharing the store: signed out there
-    if (stored.refresh_token !== refreshToken) {
-      // Another tab (shared store) or a hand-off stored a user meanwhile: theirs is the current
-      // one — even another user's, which the session sees in the token's subject and reports.
-      if (freshToken(stored)) return stored;
-      throw new TokenUnavailableError(
-        'The signed-in user changed while its token was being renewed; the session will try again.',
-        true,
-      );
-    }
-    // No await between the check above and this call, which writes a Web Storage store at once.
-    await userManager.storeUser(renewed);
-    if (epoch !== startEpoch) {
-      await removeIfStored(renewed);
-      throw signedOutMeanwhile();
-    }
-    await userManager.events.load(renewed);
-    return renewed;
-  }
-
-  /** `signinSilent()`'s `prompt=none` iframe, which stores the user itself; undone after a sign-out. */
-  async function renewInIframe(before: User, startEpoch: number): Promise<User> {
-    if (!userManager.settings.silent_redirect_uri) {
-      throw new ReauthRequiredError(
-        'no_refresh_token',
-        'The identity provider gave no refresh token and no silent_redirect_uri is configured, so the token cannot be renewed without the user; sign in again (ask for the offline_access scope to get refresh tokens).',
-      );
-    }
-    let user: User | null;
-    try {
-      user = await userManager.signinSilent();
-    } catch (error) {
-      throw toOidcError(error);
-    }
-    if (!user) throw noUser();
-    if (epoch !== startEpoch) {
-      await removeIfStored(user);
-      throw notSignedIn();
-    }
-    // oidc-client-ts checks this itself unless `validateSubOnSilentRenew` is turned off.
-    if (before.profile.sub !== user.profile.sub) throw subjectChanged();
-    return user;
   }
 
   async function getToken({ forceRefresh, signal }: GetTokenOptions): Promise<string> {
@@ -353,6 +275,8 @@ export function oidcTokenSource(
   async function signOut(signOutOptions: SignOutOptions = {}): Promise<void> {
     epoch += 1;
     lastSignIn = null;
+    // Its answer will be dropped: a sign-in after this one must not wait for it.
+    renewal = null;
     const user = await userManager.getUser();
     await userManager.removeUser();
     if (signOutOptions.local) return;

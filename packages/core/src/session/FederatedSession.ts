@@ -6,7 +6,7 @@ import type { CrossTabOptions } from '../crossTab/CrossTabOptions.js';
 import type { FedcredsError, ReauthRequiredError } from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
-import type { TokenSource } from '../tokenSources/TokenSource.js';
+import type { SignInOptions, SignOutOptions, TokenSource } from '../tokenSources/TokenSource.js';
 import type { RetryOptions } from './backoffDelayMs.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import type { SessionEnvironment } from './SessionEnvironment.js';
@@ -85,17 +85,47 @@ export interface FederatedSessionOptions {
 /** Payloads of the events `session.on(type, handler)` delivers. */
 export interface SessionEventMap {
   /** New credentials arrived. */
-  refreshed: { credentials: AwsCredentialIdentity; expiresAt: Date };
+  refreshed: {
+    /** The new credentials. */
+    credentials: AwsCredentialIdentity;
+    /** When they expire, on the local clock (skew-corrected). */
+    expiresAt: Date;
+  };
   /** A refresh failed inside the refresh window: the current credentials are running out. */
-  expiring: { expiresAt: Date; msLeft: number };
+  expiring: {
+    /** When the current credentials expire, on the local clock. */
+    expiresAt: Date;
+    /** Milliseconds until then. */
+    msLeft: number;
+  };
   /** The credentials expired before new ones arrived. */
-  expired: { expiredAt: Date };
+  expired: {
+    /** When the credentials expired, on the local clock. */
+    expiredAt: Date;
+  };
   /** The IdP token is about to expire (a minute ahead; it is renewed before the next STS call). */
-  'token-expiring': { tokenExpiresAt: Date; msLeft: number };
+  'token-expiring': {
+    /** When the IdP token expires, on the local clock. */
+    tokenExpiresAt: Date;
+    /** Milliseconds until then. */
+    msLeft: number;
+  };
   /** The IdP needs the user to sign in again. */
-  'reauth-required': { error: ReauthRequiredError };
+  'reauth-required': {
+    /** Why the IdP needs the user (`reason`: `login_required`, no refresh token, …). */
+    error: ReauthRequiredError;
+  };
   /** A refresh attempt failed; `willRetry` says whether the session retries, in `retryInMs`. */
-  error: { error: FedcredsError; willRetry: boolean; attempt: number; retryInMs?: number };
+  error: {
+    /** What failed (secret-free). */
+    error: FedcredsError;
+    /** Whether the session tries again by itself. */
+    willRetry: boolean;
+    /** Consecutive failed attempts, this one included (1 for the first). */
+    attempt: number;
+    /** When it retries, in milliseconds from now; absent when `willRetry` is false. */
+    retryInMs?: number;
+  };
   /** The session was signed out (here, through the master, or from another tab). */
   'signed-out': Record<string, never>;
 }
@@ -153,13 +183,18 @@ export interface FederatedSession {
    */
   refresh(options?: SessionRefreshOptions): Promise<AwsCredentialIdentity>;
   /**
-   * Starts the token source's interactive sign-in (`tokenSource.signIn()`), then fetches
-   * credentials. A redirect sign-in navigates away, so this never resolves then.
+   * Starts the token source's interactive sign-in (`tokenSource.signIn(options)`: `returnTo`,
+   * `state`, `loginHint`, `extraQueryParams`, `popup`), then fetches credentials. A redirect
+   * sign-in navigates away, so this never resolves then; a popup one resolves when signed in.
    */
-  signIn(): Promise<void>;
+  signIn(options?: SignInOptions): Promise<void>;
   /**
    * Signs out: clears the credentials, the IdP token and any persisted copy, stops every timer,
-   * sets status `signed-out` and emits `signed-out`, then calls `tokenSource.signOut()`.
+   * sets status `signed-out` and emits `signed-out`, then calls `tokenSource.signOut(options)` —
+   * with `{ idp: true }` the token source also ends the IdP session.
    */
-  signOut(): Promise<void>;
+  signOut(options?: SessionSignOutOptions): Promise<void>;
 }
+
+/** Options of {@link FederatedSession.signOut}. */
+export type SessionSignOutOptions = Pick<SignOutOptions, 'idp'>;

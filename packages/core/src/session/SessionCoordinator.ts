@@ -2,8 +2,16 @@ import type { SessionRecord } from './SessionRecord.js';
 
 /** A message between the tabs of one session (see {@link SessionCoordinator}). */
 export type CoordinatorMessage =
-  | { readonly type: 'credentials'; readonly record: SessionRecord }
-  | { readonly type: 'signed-out' };
+  | {
+      /** New credentials of this tab. */
+      readonly type: 'credentials';
+      /** The credentials, as the session keeps them. */
+      readonly record: SessionRecord;
+    }
+  | {
+      /** This tab signed out. */
+      readonly type: 'signed-out';
+    };
 
 /** What a session offers its {@link SessionCoordinator}. */
 export interface CoordinatorPeer {
@@ -34,7 +42,17 @@ export interface SessionCoordinator {
    * Runs one refresh on this tab's turn (e.g. holding a Web Lock). May resolve with credentials
    * another tab obtained meanwhile instead of calling `refresh`.
    */
-  runRefresh(refresh: () => Promise<SessionRecord>, signal: AbortSignal): Promise<SessionRecord>;
-  /** Announces this tab's new credentials or sign-out to the others. */
-  publish(message: CoordinatorMessage): void;
+  runRefresh(
+    refresh: (signal: AbortSignal) => Promise<SessionRecord>,
+    signal: AbortSignal,
+  ): Promise<SessionRecord>;
+  /**
+   * Announces this tab's new credentials or sign-out to the others; `signed-in` says the user
+   * asked to sign in (`session.signIn()`), which ends a group sign-out the tab still remembers;
+   * `token` that the token source just gave a token (it may have renewed the IdP user, which the
+   * group should have before the STS call, in case this tab closes during it).
+   */
+  publish(
+    message: CoordinatorMessage | { readonly type: 'signed-in' } | { readonly type: 'token' },
+  ): void;
 }

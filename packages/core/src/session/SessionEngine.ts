@@ -9,6 +9,7 @@ import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
 import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
+import type { SignInOptions } from '../tokenSources/TokenSource.js';
 import { attachSession, type SessionHooks } from './attachSession.js';
 import { EventBus, guard } from './EventBus.js';
 import type {
@@ -16,6 +17,7 @@ import type {
   SessionCredentials,
   SessionEventMap,
   SessionRefreshOptions,
+  SessionSignOutOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
 import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
@@ -149,21 +151,23 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     return this.#runRefresh();
   }
 
-  async signIn(): Promise<void> {
-    if (this.#o.master) await this.#o.master.signIn();
-    else await this.#o.tokenSource?.signIn?.();
+  async signIn(options?: SignInOptions): Promise<void> {
+    // Ends a group sign-out the tabs still remember (before a redirect leaves the page).
+    this.#o.coordinator?.publish({ type: 'signed-in' });
+    if (this.#o.master) await this.#o.master.signIn(options);
+    else await this.#o.tokenSource?.signIn?.(options);
     // After a popup or a custom sign-in the token source has a user now; fetch at once.
     await this.#runRefresh();
   }
 
-  async signOut(): Promise<void> {
+  async signOut(options?: SessionSignOutOptions): Promise<void> {
     this.#clearLocally();
     this.#o.coordinator?.publish({ type: 'signed-out' });
     const failures: unknown[] = [];
-    await this.#o.tokenSource?.signOut?.().catch((error: unknown) => failures.push(error));
+    await this.#o.tokenSource?.signOut?.(options).catch((error: unknown) => failures.push(error));
     const master = this.#o.master;
     if (master && master.getSnapshot().status !== 'signed-out') {
-      await master.signOut().catch((error: unknown) => failures.push(error));
+      await master.signOut(options).catch((error: unknown) => failures.push(error));
     }
     if (failures.length > 0) throw toFedcredsError(failures[0]);
   }
@@ -203,14 +207,19 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#dispatch({ type: 'refreshStarted' });
     // What this run fetched from STS itself (the coordinator may hand back another tab's record).
     let fetched: FetchedRecord | null = null;
-    const fetch = async () => {
+    const coordinator = this.#o.coordinator;
+    // The coordinator passes a signal of its own: it also aborts when another tab takes over.
+    const fetch = async (coordinated: AbortSignal = signal) => {
       fetched = await fetchSessionRecord(
-        { ...this.#o, clockSkewMs: this.#state.clockSkewMs },
-        signal,
+        {
+          ...this.#o,
+          clockSkewMs: this.#state.clockSkewMs,
+          onToken: () => coordinator?.publish({ type: 'token' }),
+        },
+        coordinated,
       );
       return fetched.record;
     };
-    const coordinator = this.#o.coordinator;
     const run = (coordinator ? coordinator.runRefresh(fetch, signal) : fetch()).then(
       (record) => {
         if (epoch !== this.#epoch)

@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { protectIdentity } from '../protectIdentity.js';
+import { profileClaims, type SessionProfile } from '../jwt/profileClaims.js';
 import type { SessionIdentity } from './SessionSnapshot.js';
 
 /**
@@ -67,11 +68,13 @@ export function parseSessionRecord(value: unknown): SessionRecord | null {
     ids === null
       ? null
       : Object.freeze(
-          Object.fromEntries(
-            (['subject', 'issuer', 'audience', 'roleArn', 'assumedRoleArn'] as const)
+          Object.fromEntries([
+            ...(['subject', 'issuer', 'audience', 'roleArn', 'assumedRoleArn'] as const)
               .filter((key) => typeof ids[key] === 'string')
               .map((key) => [key, ids[key] as string]),
-          ),
+            // Only the display claims, checked as when read from the token.
+            ...profileEntry(ids['profile']),
+          ]),
         );
   return { ...(r as unknown as SessionRecord), identity: safeIdentity };
 }
@@ -88,4 +91,10 @@ export function credentialsOfRecord(record: SessionRecord): AwsCredentialIdentit
     ...(record.accountId !== undefined && { accountId: record.accountId }),
     expiration: new Date(record.expiresAtMs),
   });
+}
+
+function profileEntry(value: unknown): [['profile', SessionProfile]] | [] {
+  if (typeof value !== 'object' || value === null) return [];
+  const profile = profileClaims(value as Record<string, unknown>);
+  return profile ? [['profile', profile]] : [];
 }

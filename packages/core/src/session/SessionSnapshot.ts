@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { FedcredsError } from '../errors.js';
+import type { SessionProfile } from '../jwt/profileClaims.js';
 
 /**
  * Where a session stands.
@@ -37,6 +38,11 @@ export interface SessionIdentity {
   readonly roleArn?: string;
   /** The assumed-role session ARN STS returned. */
   readonly assumedRoleArn?: string;
+  /**
+   * The user's profile claims from the OpenID Connect token (`name`, `email`,
+   * `preferred_username`, …), for display: never a token. Absent when the token carries none.
+   */
+  readonly profile?: SessionProfile;
 }
 
 /** The fields every {@link SessionSnapshot} has, whatever its status. */

@@ -8,7 +8,7 @@ export const DEFAULT_RETRY_MAX_DELAY_MS = 60_000;
  */
 export const MIN_RETRY_DELAY_MS = 100;
 
-/** How retries back off (see {@link backoffDelayMs}). */
+/** How retries back off (see `backoffDelayMs`). */
 export interface RetryOptions {
   /** Ceiling of the first retry's delay; each further attempt doubles it. Milliseconds. @default 1000 */
   baseDelayMs?: number;

@@ -1,4 +1,5 @@
 import { decodeJwt } from '../jwt/decodeJwt.js';
+import { profileClaims, type SessionProfile } from '../jwt/profileClaims.js';
 import { parseSamlAttributes } from '../saml/parseSamlAttributes.js';
 
 /** What a session reads from an IdP token, without verifying it. Times are the IdP's clock. */
@@ -12,6 +13,8 @@ export interface TokenDescription {
   subject?: string;
   issuer?: string;
   audience?: string;
+  /** The OpenID Connect profile claims (JWT only). */
+  profile?: SessionProfile;
 }
 
 /**
@@ -36,6 +39,8 @@ function describeJwt(token: string): TokenDescription {
   if (typeof payload.iss === 'string') description.issuer = payload.iss;
   const audience = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
   if (typeof audience === 'string') description.audience = audience;
+  const profile = profileClaims(payload);
+  if (profile) description.profile = profile;
   return description;
 }
 

@@ -25,6 +25,11 @@ export interface FetchContext {
   readonly timers: TimerProvider;
   /** The session's current estimate of the local clock's skew (server minus local), ms. */
   readonly clockSkewMs: number;
+  /**
+   * Called after each token the source gives: it may have renewed the IdP user, which the tab's
+   * group should hold before the STS call in case this tab closes during it.
+   */
+  readonly onToken?: (() => void) | undefined;
 }
 
 /** One successful refresh: the record to hold, and what the v2-style fields mirror. */
@@ -110,6 +115,7 @@ async function getToken(
     timeoutMs: context.requestTimeoutMs,
     timers: context.timers,
   });
+  context.onToken?.();
   return {
     value,
     description: describeToken(value, context.tokenKind === 'saml' ? 'saml' : 'jwt'),

@@ -127,7 +127,7 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     environment: options.environment === undefined ? browserEnvironment() : options.environment,
     coordinator:
       options.coordinator ??
-      resolveCrossTab(options.crossTab, `fedcreds:${roleArn ?? 'session-token'}`, clock, timers),
+      resolveCrossTab(options.crossTab, { credentials, tokenSource, clock, timers }),
   };
 }
 

@@ -2,7 +2,12 @@ import { parseSessionRecord, type SessionRecord } from './SessionRecord.js';
 
 /** Where a session keeps its credentials across page reloads (see `FederatedSessionOptions.persistence`). */
 export type SessionPersistence =
-  'memory' | 'sessionStorage' | { storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> };
+  | 'memory'
+  | 'sessionStorage'
+  | {
+      /** A `Storage`-like object of the app's (it receives secrets: keep it out of `localStorage`). */
+      storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+    };
 
 /** Reads, writes and clears one session's {@link SessionRecord}. */
 export interface SessionStore {

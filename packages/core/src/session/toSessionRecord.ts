@@ -90,8 +90,11 @@ function identityOf(
   inherited: SessionIdentity | null,
 ): SessionIdentity | null {
   const data = exchange.result.output;
-  const identity: Record<string, string> = {};
-  const put = (key: keyof SessionIdentity, ...values: (string | undefined)[]) => {
+  const identity: Record<string, unknown> = {};
+  const put = (
+    key: Exclude<keyof SessionIdentity, 'profile'>,
+    ...values: (string | undefined)[]
+  ) => {
     const value = values.find((v) => typeof v === 'string' && v.length > 0);
     if (value !== undefined) identity[key] = value;
   };
@@ -106,5 +109,7 @@ function identityOf(
   put('audience', token?.audience, data.Audience, inherited?.audience);
   put('roleArn', exchange.params.RoleArn);
   put('assumedRoleArn', data.AssumedRoleUser?.Arn);
+  const profile = token?.profile ?? inherited?.profile;
+  if (profile) identity['profile'] = profile;
   return Object.keys(identity).length === 0 ? null : Object.freeze(identity);
 }

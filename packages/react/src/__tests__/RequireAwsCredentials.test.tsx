@@ -74,7 +74,57 @@ describe('RequireAwsCredentials', () => {
     expect(screen.getByTestId('error').textContent).toBe('ERR_STS_ACCESS_DENIED');
   });
 
-  it('throws a fatal failure to the nearest error boundary without errorFallback', async () => {
+  it('keeps rendering its children when a refresh fails while the credentials are still valid, and exposes the error', async () => {
+    const session = await webIdentitySession(devstack);
+    function LastError() {
+      const error = useAwsCredentials((state) => state.error);
+      return <p data-testid="last-error">{error?.code ?? 'none'}</p>;
+    }
+    renderInProvider(
+      session,
+      <>
+        <LastError />
+        <RequireAwsCredentials
+          fallback={<p data-testid="screen">fallback</p>}
+          signIn={<p data-testid="screen">sign-in</p>}
+          errorFallback={<p data-testid="screen">error</p>}
+        >
+          <p data-testid="screen">app</p>
+        </RequireAwsCredentials>
+      </>,
+    );
+    await act(() => untilStatus(session, 'ready'));
+    const { accessKeyId } = session.getSnapshot().credentials!;
+
+    denyNextWebIdentity(devstack);
+    await act(() => session.refresh({ force: true }).catch(() => undefined));
+
+    // AccessDenied is fatal for the refresh, not for the hour of valid credentials left.
+    expect(screen.getByTestId('screen').textContent).toBe('app');
+    expect(screen.getByTestId('last-error').textContent).toBe('ERR_STS_ACCESS_DENIED');
+    expect(session.getSnapshot().credentials?.accessKeyId).toBe(accessKeyId);
+  });
+
+  it('without usable credentials renders the error as a sentence by default, and throws it only with throwOnError', async () => {
+    denyNextWebIdentity(devstack);
+    const session = await webIdentitySession(devstack);
+    const thrown: unknown[] = [];
+    renderInProvider(
+      session,
+      <ErrorBoundary fallback={(error) => (thrown.push(error), (<p>boundary</p>))}>
+        <RequireAwsCredentials fallback={<p>loading</p>}>
+          <p>app</p>
+        </RequireAwsCredentials>
+      </ErrorBoundary>,
+    );
+    await act(() => untilStatus(session, 'error'));
+    expect(screen.getByRole('alert').textContent).toBe(
+      'Your account is not allowed to use this AWS role.',
+    );
+    expect(thrown).toEqual([]);
+  });
+
+  it('throws the error to the nearest error boundary with throwOnError', async () => {
     denyNextWebIdentity(devstack);
     const session = await webIdentitySession(devstack);
     const spy = vi.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -83,7 +133,7 @@ describe('RequireAwsCredentials', () => {
       <ErrorBoundary
         fallback={(error) => <p data-testid="boundary">{(error as { code: string }).code}</p>}
       >
-        <RequireAwsCredentials fallback={<p>loading</p>}>
+        <RequireAwsCredentials fallback={<p>loading</p>} throwOnError>
           <p>app</p>
         </RequireAwsCredentials>
       </ErrorBoundary>,

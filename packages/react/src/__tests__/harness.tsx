@@ -236,8 +236,9 @@ export function linkedTabs(): { coordinator(): SessionCoordinator } {
           peers.add(peer);
           return () => void peers.delete(peer);
         },
-        runRefresh: (refresh) => refresh(),
+        runRefresh: (refresh, signal) => refresh(signal),
         publish(message) {
+          if (message.type !== 'credentials' && message.type !== 'signed-out') return;
           for (const peer of peers) if (peer !== self) peer.receive(message);
         },
       };
@@ -254,11 +255,24 @@ export async function signInAtIdp(
   settings: OidcClientSettings,
   user = { username: 'alice', password: 'alice-password' },
 ): Promise<string> {
-  const request = await new OidcClient(settings).createSigninRequest({});
+  // Tagged as a redirect sign-in ('si:r'), as UserManager.signinRedirect() does: the core
+  // completes it with signinCallback, which refuses a state without its request type.
+  const request = await new OidcClient(settings).createSigninRequest({ request_type: 'si:r' });
+  return loginAtIdp(request.url, user);
+}
+
+/**
+ * Follows an authorization URL the app navigated to (its state already stored by the app's
+ * UserManager), signs in with a password, and returns the redirect back to the app.
+ */
+export async function loginAtIdp(
+  authorizeUrl: string,
+  user = { username: 'alice', password: 'alice-password' },
+): Promise<string> {
   const script = join(import.meta.dirname, 'scriptedLogin.ts');
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    ['--import', 'tsx', script, request.url, user.username, user.password],
+    ['--import', 'tsx', script, authorizeUrl, user.username, user.password],
     { cwd: import.meta.dirname },
   );
   return stdout;

@@ -68,7 +68,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
     expect(location.href).toBe(`${location.origin}/`);
   });
 
-  it('shows reauth-required, and the sign-in element, when the IdP refuses to renew without the user', async () => {
+  it('shows reauth-required when the IdP refuses to renew without the user, keeping the app on its still-valid credentials until they are gone', async () => {
     const userManager = new UserManager({ ...settings, automaticSilentRenew: false });
     history.replaceState(null, '', await signInAtIdp(settings));
     const log = new RenderLog();
@@ -109,6 +109,10 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
 
     expect(refreshGrants() - grants).toBe(1); // asked once, not in a loop
     expect(screen.getByTestId('status').textContent).toBe('reauth-required (invalid_grant)');
+    // The credentials it has are still valid: the app stays; the status asks for a sign-in.
+    expect(screen.getByText('app')).toBeTruthy();
+    // Once they are gone (here: signed out), the gate shows the sign-in element.
+    await act(() => session!.signOut());
     expect(screen.getByTestId('sign-in')).toBeTruthy();
     expect(log.valuesOf('status')).toEqual([
       'idle',
@@ -116,6 +120,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       'ready',
       'refreshing',
       'reauth-required',
+      'signed-out',
     ]);
   });
 });

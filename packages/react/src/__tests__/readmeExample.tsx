@@ -1,6 +1,7 @@
 // The complete example of packages/react/README.md ("A complete example"), type-checked with the
 // package and rendered against the dev stack by readmeExample.test.tsx. Keep the two in sync.
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { describeError } from '@fedcreds/core';
 import {
   AwsCredentialsProvider,
   RequireAwsCredentials,
@@ -41,9 +42,8 @@ export function App({ config }: { config: AppConfig }) {
       <RequireAwsCredentials
         fallback={<p>Getting AWS credentials…</p>}
         signIn={<SignInButton />}
-        errorFallback={(error) => (
-          <p role="alert">Could not get AWS credentials: {error.message}</p>
-        )}
+        // Optional: by default the gate shows the error's end-user sentence.
+        errorFallback={(error) => <p role="alert">{describeError(error).sentence}</p>}
       >
         <Countdown />
         <Notes config={config} />

@@ -14,19 +14,26 @@ import {
  * {@link AwsCredentialsProvider} that builds an OIDC session from configuration, once (later
  * changes to these props are ignored; give the provider a new `key` to rebuild). Every option of
  * `createOidcSession` except `userManager` is accepted: `roleArn`, `region`, `durationSeconds`,
- * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), …
+ * `roleSessionName`, `refreshWindowMs`, `clientConfig` (the STS client's), `crossTab`, …
  */
-export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager'> & {
-  /**
-   * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
-   * `automaticSilentRenew: false` unless set, as the session does the renewing).
-   */
-  oidc: UserManager | UserManagerSettings;
-  /** Not with `oidc`: the provider builds the session itself. */
-  session?: never;
-  /** The tree whose hooks read this session. */
-  children?: ReactNode;
-};
+export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManager' | 'crossTab'> &
+  Pick<AwsCredentialsSessionProps, 'onSignInComplete'> & {
+    /**
+     * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
+     * "Across tabs"); `false` for each tab on its own, or options such as `name`.
+     * @default true
+     */
+    crossTab?: CreateOidcSessionOptions['crossTab'];
+    /**
+     * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
+     * `automaticSilentRenew: false` unless set, as the session does the renewing).
+     */
+    oidc: UserManager | UserManagerSettings;
+    /** Not with `oidc`: the provider builds the session itself. */
+    session?: never;
+    /** The tree whose hooks read this session. */
+    children?: ReactNode;
+  };
 
 /** Props of {@link AwsCredentialsProvider}: a `session`, or the configuration to build one. */
 export type AwsCredentialsProviderProps = AwsCredentialsSessionProps | AwsCredentialsOidcProps;
@@ -65,13 +72,18 @@ export function AwsCredentialsProvider(props: AwsCredentialsProviderProps): Reac
       'AwsCredentialsProvider: the `session` prop was removed after the first render. Give the provider a new `key` when switching between `session` and `oidc` configuration.',
     );
   }
-  return <SessionProvider session={session}>{props.children}</SessionProvider>;
+  return (
+    <SessionProvider session={session} onSignInComplete={props.onSignInComplete}>
+      {props.children}
+    </SessionProvider>
+  );
 }
 
 function buildOidcSession({
   oidc,
   children: _children,
   session: _session,
+  onSignInComplete: _onSignInComplete,
   ...options
 }: AwsCredentialsOidcProps): OidcSession {
   // Duck-typed rather than `instanceof`, which fails when an app bundles two copies of oidc-client-ts.
@@ -80,7 +92,8 @@ function buildOidcSession({
   const userManager = isUserManager(oidc)
     ? oidc
     : new UserManager({ automaticSilentRenew: false, ...oidc });
-  return createOidcSession({ ...options, userManager });
+  // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh.
+  return createOidcSession({ ...options, crossTab: options.crossTab ?? true, userManager });
 }
 
 function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
