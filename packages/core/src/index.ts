@@ -127,7 +127,7 @@ export {
 } from './session/sessionPolicy.js';
 export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
 export { initialSessionState } from './session/reduceSession.js';
-export { sessionPhase } from './session/sessionPhase.js';
+export { sessionPhase, snapshotPhase } from './session/sessionPhase.js';
 export type { SessionPhase } from './session/sessionPhase.js';
 export {
   DEFAULT_RETRY_BASE_DELAY_MS,

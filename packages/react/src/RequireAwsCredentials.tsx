@@ -1,5 +1,5 @@
 'use client';
-import { describeError, sessionPhase, type FedcredsError } from '@fedcreds/core';
+import { describeError, snapshotPhase, type FedcredsError } from '@fedcreds/core';
 import type { ReactNode } from 'react';
 import { useAwsCredentials } from './useAwsCredentials.js';
 import type { AwsCredentialsState } from './credentialsStore.js';
@@ -29,9 +29,8 @@ export interface RequireAwsCredentialsProps {
 }
 
 // The phase, not the status: ready ↔ refreshing on every refresh does not re-render the gate.
-// TODO(issue 12): the core's own decision once it lands; credentials present = AWS calls can be signed.
-const selectPhase = (state: AwsCredentialsState) =>
-  state.credentials !== null ? 'usable' : sessionPhase(state.status);
+// Decided in the core: credentials present = AWS calls can be signed, whatever the last refresh did.
+const selectPhase = (state: AwsCredentialsState) => snapshotPhase(state);
 const selectError = (state: AwsCredentialsState) => state.error;
 
 /** The sentence an end user can act on, as an alert; the gate's default `errorFallback`. */

@@ -3,7 +3,7 @@ import type {
   FederatedSession,
   SessionSnapshot,
   SignInOptions,
-  SignOutOptions,
+  SessionSignOutOptions,
 } from '@fedcreds/core';
 
 /** The session's actions and SDK provider, bound once per session. */
@@ -23,7 +23,7 @@ export interface AwsCredentialsActions {
    * Signs out: forgets the credentials and the user's tokens; with `{ idp: true }` also ends the
    * session at the identity provider, so the next sign-in asks for the password again.
    */
-  signOut: (options?: SignOutOptions) => Promise<void>;
+  signOut: (options?: SessionSignOutOptions) => Promise<void>;
   /** SDK v3 credential provider to pass as `credentials` to any client. */
   credentialProvider: FederatedSession['credentialProvider'];
 }
@@ -49,8 +49,8 @@ export function createCredentialsStore(session: FederatedSession): CredentialsSt
   const actions: AwsCredentialsActions = {
     refresh: (options) => session.refresh(options),
     // The session hands the options to its token source (oidcTokenSource's sign-in and sign-out).
-    signIn: (options) => (session.signIn as (options?: SignInOptions) => Promise<void>)(options),
-    signOut: (options) => (session.signOut as (options?: SignOutOptions) => Promise<void>)(options),
+    signIn: (options) => session.signIn(options),
+    signOut: (options) => session.signOut(options),
     credentialProvider: session.credentialProvider,
   };
   const serverState: AwsCredentialsState = { ...initialSessionState, ...actions };

@@ -5,24 +5,39 @@ import type { JwtPayload } from './decodeJwt.js';
  * carried, for display: never a token, a nonce or a session id. Absent claims are absent.
  */
 export interface SessionProfile {
+  /** Full name, for display. */
   readonly name?: string;
+  /** Given (first) name. */
   readonly given_name?: string;
+  /** Family (last) name. */
   readonly family_name?: string;
+  /** Middle name. */
   readonly middle_name?: string;
+  /** Casual name. */
   readonly nickname?: string;
+  /** The name the user likes to be called by (not unique, not an id). */
   readonly preferred_username?: string;
   /** URL of the user's profile page. */
   readonly profile?: string;
   /** URL of the user's picture. */
   readonly picture?: string;
+  /** URL of the user's web page or blog. */
   readonly website?: string;
+  /** E-mail address (unverified unless `email_verified`). */
   readonly email?: string;
+  /** Whether the IdP verified `email`. */
   readonly email_verified?: boolean;
+  /** Gender, as the IdP states it. */
   readonly gender?: string;
+  /** Birthday, `YYYY-MM-DD` (or `YYYY`). */
   readonly birthdate?: string;
+  /** Time zone, an IANA name such as `Europe/Paris`. */
   readonly zoneinfo?: string;
+  /** Locale, a BCP 47 tag such as `en-GB`. */
   readonly locale?: string;
+  /** Phone number (unverified unless `phone_number_verified`). */
   readonly phone_number?: string;
+  /** Whether the IdP verified `phone_number`. */
   readonly phone_number_verified?: boolean;
   /** When the user's information was last updated, epoch seconds. */
   readonly updated_at?: number;
