@@ -29,7 +29,7 @@ describe('pnpm demo (the command)', () => {
     const { code, stdout } = await pnpmDemo(['--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('Usage: pnpm demo [options]');
-    for (const option of ['--dev', '--credential-ttl <seconds>', '--config <file.json>']) {
+    for (const option of ['--dev', '--credential-ttl <seconds>', '--config <file>']) {
       expect(stdout).toContain(option);
     }
   });

@@ -32,8 +32,10 @@ function run(command: string, args: string[], cwd: string, detached = false) {
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let signal: NodeJS.Signals | null = null;
+  // 'close', not 'exit': under pnpm 12 pnpm itself ends on the SIGINT while the CLI it started
+  // still holds the inherited pipe and prints its last lines, as it would to a terminal.
   const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code, killedBy) => {
+    child.once('close', (code, killedBy) => {
       signal = killedBy;
       resolve(code);
     }),
