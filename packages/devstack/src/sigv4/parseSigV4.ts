@@ -1,3 +1,5 @@
+import { sha256Hex } from './canonicalRequest.js';
+
 /** A request as an HTTP server received it, before any body decoding. */
 export interface IncomingSignedRequest {
   method: string;
@@ -39,13 +41,25 @@ export const MAX_REQUEST_SKEW_MS = 15 * 60 * 1000;
 /** SigV4 presigned URLs live at most seven days (`X-Amz-Expires` ≤ 604800). */
 export const MAX_PRESIGN_SECONDS = 7 * 24 * 3600;
 
-/** Headers by lower-case name. */
+/**
+ * A header value as the text of its wire bytes. Node decodes header bytes as Latin-1, while a
+ * signer hashes the UTF-8 it sent (`x-amz-meta-name: ä` is the bytes C3 A4), so non-ASCII values are
+ * re-read as UTF-8 to canonicalise what was signed.
+ */
+function wireText(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(value) ? Buffer.from(value, 'latin1').toString('utf8') : value;
+}
+
+/** Headers by lower-case name, values as the UTF-8 text of their wire bytes. */
 export function lowerHeaders(
   headers: IncomingSignedRequest['headers'],
 ): Map<string, string | string[]> {
   const out = new Map<string, string | string[]>();
   for (const [name, value] of Object.entries(headers)) {
-    if (value !== undefined) out.set(name.toLowerCase(), value);
+    if (value !== undefined) {
+      out.set(name.toLowerCase(), Array.isArray(value) ? value.map(wireText) : wireText(value));
+    }
   }
   return out;
 }
@@ -60,6 +74,28 @@ export function parseAmzDate(value: string): number {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(value);
   if (!m) return Number.NaN;
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+}
+
+/**
+ * The payload hash a request's signature covers: its `x-amz-content-sha256`, else a presigned
+ * URL's `X-Amz-Content-Sha256` (S3 presigned URLs default to `UNSIGNED-PAYLOAD`), else the body's
+ * SHA-256.
+ */
+export function signedPayloadHash(
+  req: IncomingSignedRequest,
+  headers: Map<string, string | string[]>,
+  parts: SigV4Parts,
+): string {
+  const declared = single(headers.get('x-amz-content-sha256'));
+  if (declared !== undefined) return declared;
+  if (parts.presigned) {
+    const fromQuery =
+      req.query.get('X-Amz-Content-Sha256') ?? req.query.get('x-amz-content-sha256');
+    if (fromQuery !== null) return fromQuery;
+    // S3 presigned URLs never cover the body; other services' presigned requests do.
+    if (parts.service === 's3') return 'UNSIGNED-PAYLOAD';
+  }
+  return sha256Hex(req.body);
 }
 
 /** Outcome of {@link parseSigV4}; `malformed-query` is a broken presigned URL. */

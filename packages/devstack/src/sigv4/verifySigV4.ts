@@ -16,6 +16,7 @@ import {
   lowerHeaders,
   parseAmzDate,
   parseSigV4,
+  signedPayloadHash,
   single,
 } from './parseSigV4.js';
 import type { IncomingSignedRequest, SigV4Parts } from './parseSigV4.js';
@@ -70,23 +71,6 @@ export type SigV4Result =
       trailers?: Record<string, string>;
     }
   | SigV4Failure;
-
-function payloadHash(
-  req: IncomingSignedRequest,
-  headers: Map<string, string | string[]>,
-  parts: SigV4Parts,
-): string {
-  const declared = single(headers.get('x-amz-content-sha256'));
-  if (declared !== undefined) return declared;
-  if (parts.presigned) {
-    const fromQuery =
-      req.query.get('X-Amz-Content-Sha256') ?? req.query.get('x-amz-content-sha256');
-    if (fromQuery !== null) return fromQuery;
-    // S3 presigned URLs never cover the body; other services' presigned requests do.
-    if (parts.service === 's3') return 'UNSIGNED-PAYLOAD';
-  }
-  return sha256Hex(req.body);
-}
 
 function sameHex(a: string, b: string): boolean {
   const ab = Buffer.from(a, 'utf8');
@@ -255,7 +239,7 @@ export async function verifySigV4(
     canonicalQuery(req.query, parts.presigned ? new Set(['X-Amz-Signature']) : new Set()),
     lines.join(''),
     signedHeaders.join(';'),
-    payloadHash(req, headers, parts),
+    signedPayloadHash(req, headers, parts),
   ].join('\n');
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;
   const stringToSign = [ALGORITHM, parts.amzDate, scope, sha256Hex(canonical)].join('\n');
