@@ -1,9 +1,9 @@
-// The measurement behind "prefer re-signing with @smithy/signature-v4 if it gives the same
-// answers": requests the real SDK v3 clients sign (S3 with awkward keys, queries, metadata,
-// streamed aws-chunked uploads, multipart, presigned URLs; DynamoDB; STS), captured byte for byte
-// by a plain HTTP server on 127.0.0.1, then checked two ways — the verifier's own canonical
-// request and a re-sign with smithy's signer — each must reproduce the SDK's signature, and each
-// must refuse the same request with one byte changed.
+// Requests the real SDK v3 clients sign (S3 with awkward keys, queries, metadata, streamed
+// aws-chunked uploads, multipart, presigned URLs; DynamoDB; STS), captured byte for byte by a
+// plain HTTP server on 127.0.0.1: the verifier must reproduce every signature, and refuse each
+// request with one byte of its path changed. This corpus is how the verifier came to re-sign with
+// @smithy/signature-v4 (the signer SDK v3 uses) instead of a canonicalizer of its own: measured
+// here, both reproduced 29/29 and refused 29/29, so the stack keeps the one the SDK maintains.
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
@@ -25,8 +25,6 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CredentialStore, resolveDevstackConfig, verifySigV4 } from '@fedcreds/devstack';
 import type { IncomingSignedRequest } from '@fedcreds/devstack';
-import { lowerHeaders, parseSigV4, signedPayloadHash } from '../sigv4/parseSigV4.js';
-import { resignWithSmithy } from '../sigv4/resignWithSmithy.js';
 
 interface Captured {
   label: string;
@@ -245,21 +243,6 @@ beforeAll(async () => {
 
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function bySmithy(request: IncomingSignedRequest): Promise<boolean> {
-  const parsed = parseSigV4(request);
-  if (!parsed.ok) return false;
-  const headers = lowerHeaders(request.headers);
-  const secret = store.lookup(parsed.parts.accessKeyId)!.secretAccessKey;
-  const signature = await resignWithSmithy(
-    request,
-    parsed.parts,
-    secret,
-    headers,
-    signedPayloadHash(request, headers, parsed.parts),
-  );
-  return signature === parsed.parts.signature;
-}
-
 async function byVerifier(request: IncomingSignedRequest): Promise<boolean> {
   return (await verifySigV4(request, store, Date.now())).ok;
 }
@@ -282,33 +265,19 @@ describe('SigV4 against the SDK’s own signatures', () => {
     );
   });
 
-  it('the verifier and a @smithy/signature-v4 re-sign both reproduce every signature, and both refuse a changed path', async () => {
-    const results: {
-      name: string;
-      verifier: boolean;
-      smithy: boolean;
-      verifierRefusesTampered: boolean;
-      smithyRefusesTampered: boolean;
-    }[] = [];
+  it('reproduces every signature the SDK made, and refuses each request once its path changed', async () => {
+    const accepted: string[] = [];
+    const refusedTampered: string[] = [];
     for (const { label: name, request } of captured) {
-      results.push({
-        name,
-        verifier: await byVerifier(request),
-        smithy: await bySmithy(request),
-        verifierRefusesTampered: !(await byVerifier(tampered(request))),
-        smithyRefusesTampered: !(await bySmithy(tampered(request))),
-      });
+      if (await byVerifier(request)) accepted.push(name);
+      if (!(await byVerifier(tampered(request)))) refusedTampered.push(name);
     }
-    const count = (key: Exclude<keyof (typeof results)[number], 'name'>) =>
-      results.filter((r) => r[key]).length;
+    const all = captured.map((c) => c.label);
     console.log(
-      `sigv4 corpus: ${results.length} SDK-signed requests — verifier ${count('verifier')}/${results.length}, ` +
-        `smithy re-sign ${count('smithy')}/${results.length}; tampered refused: verifier ` +
-        `${count('verifierRefusesTampered')}, smithy ${count('smithyRefusesTampered')}`,
+      `sigv4 corpus: ${all.length} SDK-signed requests — accepted ${accepted.length}/${all.length}, ` +
+        `refused once tampered ${refusedTampered.length}/${all.length}`,
     );
-    expect(results.filter((r) => !r.verifier || !r.smithy)).toEqual([]);
-    expect(results.filter((r) => !r.verifierRefusesTampered || !r.smithyRefusesTampered)).toEqual(
-      [],
-    );
+    expect(accepted).toEqual(all);
+    expect(refusedTampered).toEqual(all);
   });
 });

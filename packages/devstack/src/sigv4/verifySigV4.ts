@@ -1,16 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { CredentialStore, IssuedCredential } from '../credentialStore.js';
-import {
-  canonicalHeaderValue,
-  canonicalQuery,
-  canonicalUri,
-  hmacHex,
-  sha256Hex,
-  signingKey,
-} from './canonicalRequest.js';
+import { hmacHex, sha256Hex, signingKey } from './canonicalRequest.js';
 import { decodeAwsChunked } from './decodeAwsChunked.js';
+import { resignWithSmithy } from './resignWithSmithy.js';
 import {
-  ALGORITHM,
   MAX_REQUEST_SKEW_MS,
   PAYLOAD_MODES,
   lowerHeaders,
@@ -207,16 +200,12 @@ export async function verifySigV4(
       { requestTime: parts.amzDate },
     );
   }
-  const lines: string[] = [];
-  for (const name of signedHeaders) {
-    const value = canonicalHeaderValue(headers.get(name));
-    if (value === undefined) {
-      return fail(
-        'bad-signature',
-        `The request signature we calculated does not match the signature you provided: signed header '${name}' is missing from the request.`,
-      );
-    }
-    lines.push(`${name}:${value}\n`);
+  const missing = signedHeaders.find((name) => !headers.has(name));
+  if (missing !== undefined) {
+    return fail(
+      'bad-signature',
+      `The request signature we calculated does not match the signature you provided: signed header '${missing}' is missing from the request.`,
+    );
   }
   const declaredHash = single(headers.get('x-amz-content-sha256'));
   if (declaredHash !== undefined && /^[0-9a-f]{64}$/i.test(declaredHash)) {
@@ -233,18 +222,16 @@ export async function verifySigV4(
       `x-amz-content-sha256 must be ${[...PAYLOAD_MODES].join(', ')} or a valid sha256 value.`,
     );
   }
-  const canonical = [
-    req.method.toUpperCase(),
-    canonicalUri(req.path, parts.service),
-    canonicalQuery(req.query, parts.presigned ? new Set(['X-Amz-Signature']) : new Set()),
-    lines.join(''),
-    signedHeaders.join(';'),
+  // The canonical request is smithy's (the signer SDK v3 uses), over what the client signed.
+  const computed = await resignWithSmithy(
+    req,
+    parts,
+    credential.secretAccessKey,
+    headers,
     signedPayloadHash(req, headers, parts),
-  ].join('\n');
+  );
   const scope = `${parts.date}/${parts.region}/${parts.service}/aws4_request`;
-  const stringToSign = [ALGORITHM, parts.amzDate, scope, sha256Hex(canonical)].join('\n');
   const key = signingKey(credential.secretAccessKey, parts.date, parts.region, parts.service);
-  const computed = hmacHex(key, stringToSign);
   if (!sameHex(computed, parts.signature.toLowerCase())) {
     return fail(
       'bad-signature',
