@@ -125,9 +125,12 @@ function expectMirrored(session: FederatedSession): void {
   });
 }
 
-function countRefreshed(session: FederatedSession): { count: number } {
-  const counter = { count: 0 };
-  session.on('refreshed', () => (counter.count += 1));
+function countRefreshed(session: FederatedSession): { count: number; sources: string[] } {
+  const counter = { count: 0, sources: [] as string[] };
+  session.on('refreshed', ({ source }) => {
+    counter.count += 1;
+    counter.sources.push(source);
+  });
   return counter;
 }
 
@@ -178,6 +181,8 @@ describe('createCrossTabCoordinator', () => {
     expect(all.map(keyOf)).toEqual([key, key, key]);
     // Adopted once, even when the broadcast arrived while the tab waited for the lock.
     expect(refreshed.map((counter) => counter.count)).toEqual([1, 1, 1]);
+    // The event says which tab called STS and which adopted (the demo's timeline shows it).
+    expect(refreshed.flatMap((counter) => counter.sources).sort()).toEqual(['peer', 'peer', 'sts']);
   });
 
   it('a tab opened later gets the others’ credentials without an STS call', async () => {

@@ -377,7 +377,10 @@ describe('createFederatedSession', () => {
         tokenSource,
         persistence: 'sessionStorage',
       });
+      const sources: string[] = [];
+      reloaded.on('refreshed', ({ source }) => void sources.push(source));
       reloaded.start();
+      expect(sources).toEqual(['storage']);
       expect(reloaded.getSnapshot()).toMatchObject({ status: 'ready' });
       expect(reloaded.getSnapshot().credentials?.accessKeyId).toBe(stored.accessKeyId);
       // The credential object's v2-style fields hold the restored credentials too.

@@ -90,6 +90,11 @@ export interface SessionEventMap {
     credentials: AwsCredentialIdentity;
     /** When they expire, on the local clock (skew-corrected). */
     expiresAt: Date;
+    /**
+     * Where they came from: this tab's own STS call, the session's storage on start, or another
+     * tab of the group (cross-tab adoption).
+     */
+    source: 'sts' | 'storage' | 'peer';
   };
   /** A refresh failed inside the refresh window: the current credentials are running out. */
   expiring: {

@@ -265,7 +265,11 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#dispatch(credentialsReceived(record, credentials));
     if (origin !== 'storage') this.#store.save(record);
     if (origin === 'sts') this.#o.coordinator?.publish({ type: 'credentials', record });
-    this.#events.emit('refreshed', { credentials, expiresAt: new Date(record.expiresAtMs) });
+    this.#events.emit('refreshed', {
+      credentials,
+      expiresAt: new Date(record.expiresAtMs),
+      source: origin,
+    });
     this.#reschedule();
   }
 
