@@ -1,8 +1,10 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   AbortedError,
+  IdentityChangedError,
   SignedOutError,
   type FedcredsError,
+  type IdentityRef,
   type ReauthRequiredError,
 } from '../errors.js';
 import { Subscribable } from '../Subscribable.js';
@@ -11,6 +13,7 @@ import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { SignInOptions } from '../tokenSources/TokenSource.js';
 import { attachSession, type SessionHooks } from './attachSession.js';
+import { awaitRecovery } from './awaitRecovery.js';
 import { EventBus, guard } from './EventBus.js';
 import type {
   FederatedSession,
@@ -20,7 +23,7 @@ import type {
   SessionSignOutOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
-import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
+import { fetchSessionRecord, isAnotherUser, type FetchedRecord } from './fetchSessionRecord.js';
 import { mirrorOnCredentials } from './mirrorOnCredentials.js';
 import {
   credentialsReceived,
@@ -61,6 +64,11 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   #epoch = 0;
   /** The credentials held, their deadlines and the retry state; one alarm wakes at the earliest. */
   readonly #time: SessionTimetable;
+  /**
+   * Whom the credentials belong to, from the first record held until sign-out, `signIn()` or an
+   * identity change: a token or an adopted record naming anyone else stops the session instead.
+   */
+  #identity: IdentityRef | null = null;
 
   constructor(options: ResolvedSessionOptions) {
     super();
@@ -148,7 +156,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     ) {
       return Promise.resolve(credentials);
     }
-    return this.#runRefresh();
+    return this.#recovering(this.#runRefresh(options.force === true ? 'forced' : 'requested'));
   }
 
   async signIn(options?: SignInOptions): Promise<void> {
@@ -156,8 +164,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#o.coordinator?.publish({ type: 'signed-in' });
     if (this.#o.master) await this.#o.master.signIn(options);
     else await this.#o.tokenSource?.signIn?.(options);
-    // After a popup or a custom sign-in the token source has a user now; fetch at once.
-    await this.#runRefresh();
+    // After a popup or a custom sign-in the token source has a user now — whoever it is: the user
+    // chose it. Fetch at once.
+    this.#identity = null;
+    await this.#runRefresh('signed in');
   }
 
   async signOut(options?: SessionSignOutOptions): Promise<void> {
@@ -176,7 +186,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
 
   #provideSlowly(force: boolean): Promise<AwsCredentialIdentity> {
     if (force) return this.refresh({ force: true });
-    if (this.#inFlight) return this.#inFlight;
+    if (this.#inFlight) return this.#recovering(this.#inFlight);
     const state = this.#state;
     if (state.status === 'signed-out') {
       return Promise.reject(
@@ -188,16 +198,39 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     const now = this.#o.clock.now();
     // Timers may have slept: look at the clock before anything else.
     if (this.#starts > 0) this.#tick();
-    if (this.#inFlight) return this.#inFlight;
-    if (state.error && (isTerminalStatus(this.#state.status) || this.#time.isBackingOff(now))) {
-      // Do not hammer STS from every SDK call while backing off; report why there is nothing.
-      return Promise.reject(state.error);
+    if (this.#inFlight) return this.#recovering(this.#inFlight);
+    if (state.error && isTerminalStatus(this.#state.status)) return Promise.reject(state.error);
+    if (state.error && this.#time.isBackingOff(now)) {
+      // Never hammer STS from every SDK call while backing off, started or not: a started session
+      // retries by itself (wait for it); one used before start() says why there is nothing.
+      return this.#starts > 0 ? this.#awaitRecovery(state.error) : Promise.reject(state.error);
     }
-    return this.#runRefresh();
+    return this.#recovering(this.#runRefresh('a read found no usable credentials'));
   }
 
-  #runRefresh(): Promise<AwsCredentialIdentity> {
+  /**
+   * `run`, or — when it fails with an error the session is retrying — the session's recovery
+   * within `recoveryTimeoutMs`, so callers settle the way the snapshot does.
+   */
+  #recovering(run: Promise<AwsCredentialIdentity>): Promise<AwsCredentialIdentity> {
+    return run.catch((error: unknown) => {
+      const failure = toFedcredsError(error);
+      const retrying =
+        failure.retryable && this.#starts > 0 && this.#time.isBackingOff(this.#o.clock.now());
+      if (!retrying || this.#o.recoveryTimeoutMs === 0) throw failure;
+      return this.#awaitRecovery(failure);
+    });
+  }
+
+  #awaitRecovery(lastError: FedcredsError): Promise<AwsCredentialIdentity> {
+    const { timers, recoveryTimeoutMs: timeoutMs } = this.#o;
+    const signal = (this.#lifetime as AbortController).signal;
+    return awaitRecovery({ events: this.#events, timers, timeoutMs, signal }, lastError);
+  }
+
+  #runRefresh(reason: string): Promise<AwsCredentialIdentity> {
     if (this.#inFlight) return this.#inFlight;
+    this.#o.log('debug', `refreshing: ${reason}`);
     // A refresh now supersedes the retry or refresh that was due later.
     this.#time.cancelRetry();
     const epoch = this.#epoch;
@@ -215,6 +248,8 @@ export class SessionEngine extends Subscribable implements FederatedSession {
           ...this.#o,
           clockSkewMs: this.#state.clockSkewMs,
           onToken: () => coordinator?.publish({ type: 'token' }),
+          identity: this.#identity,
+          log: (message, details) => this.#o.log('debug', message, details),
         },
         coordinated,
       );
@@ -259,7 +294,17 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     origin: 'sts' | 'storage' | 'peer',
     fetched: FetchedRecord | null = null,
   ): void {
+    if (this.#identity && isAnotherUser(this.#identity, record.identity ?? {})) {
+      // Another tab's or the storage's record for another user: never held silently.
+      const { issuer, subject } = record.identity ?? {};
+      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, { issuer, subject }));
+      return;
+    }
     const credentials = credentialsOfRecord(record);
+    if (record.identity?.subject !== undefined) {
+      this.#identity = { issuer: record.identity.issuer, subject: record.identity.subject };
+    }
+    this.#o.log('debug', `credentials from ${origin}`, { expiresAtMs: record.expiresAtMs });
     this.#time.hold(record);
     mirrorOnCredentials(this.credentials, this.#o.tokenKind, record, fetched);
     this.#dispatch(credentialsReceived(record, credentials));
@@ -283,12 +328,33 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       this.#dispatch({ type: 'refreshAborted' });
       return error instanceof AbortedError ? error : new AbortedError('The session was stopped.');
     }
+    if (error instanceof IdentityChangedError) {
+      this.#stopOnIdentityChange(error);
+      return error;
+    }
     const willRetry = error.retryable && this.#starts > 0;
-    const { attempt, retryInMs } = this.#time.failed(willRetry);
+    // Backoff is planned even before start(): reads then wait for it instead of calling STS each.
+    const planned = this.#time.failed(error.retryable);
     this.#dispatch({ type: 'refreshFailed', error, fatal: !error.retryable });
-    const failure = { error, willRetry, attempt, retryInMs };
+    const retryInMs = willRetry ? planned.retryInMs : undefined;
+    const failure = { error, willRetry, attempt: planned.attempt, retryInMs };
+    this.#o.log('warn', `refresh failed: ${error.code}`, { willRetry, retryInMs });
     reportRefreshFailure(this.#events, this.#state, failure, this.#o.clock.now());
     return error;
+  }
+
+  /** Drops another user's credentials and stops (see `IdentityChangedError`); the IdP user stays. */
+  #stopOnIdentityChange(error: IdentityChangedError): void {
+    this.#o.log('warn', 'the IdP user changed: dropping the credentials and stopping');
+    this.#identity = null;
+    this.#time.clear();
+    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
+    this.#store.clear();
+    this.#dispatch({ type: 'identityChanged', error });
+    this.#events.emit('identity-changed', { previous: error.previous, next: error.next });
+    const failure = { error, willRetry: false, attempt: 1 };
+    reportRefreshFailure(this.#events, this.#state, failure, this.#o.clock.now());
+    this.#reschedule();
   }
 
   // ---------------------------------------------------------------- time
@@ -314,7 +380,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       }
     }
     if (this.#time.decide(this.#scheduleState(), now).refresh) {
-      this.#runRefresh().catch(noop);
+      this.#runRefresh(this.#state.error ? 'retry due' : 'renewal due').catch(noop);
       return;
     }
     this.#reschedule();
@@ -339,6 +405,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // An entry already inside its refresh window saves nothing: fetch fresh ones instead. No
     // jitter: within it, they are served while the refresh runs.
     if (!isFresh(record, this.#o.clock.now(), this.#o.refreshWindowMs, 0)) {
+      this.#o.log('debug', 'stored credentials due for renewal: fetching new ones instead');
       this.#store.clear();
       return;
     }
@@ -346,7 +413,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   #clearLocally(): void {
+    this.#o.log('debug', 'signed out: credentials dropped');
     this.#epoch += 1;
+    this.#identity = null;
     this.#inFlight = null;
     if (this.#lifetime) {
       this.#lifetime.abort(new SignedOutError());
@@ -372,7 +441,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     const status = this.#state.status;
     // The master recovered (the user signed in again): this session follows.
     if (this.#starts > 0 && (status === 'reauth-required' || status === 'signed-out')) {
-      this.#runRefresh().catch(noop);
+      this.#runRefresh('the master recovered').catch(noop);
     }
   }
 
