@@ -107,17 +107,28 @@ export class MemoryLocks implements CrossTabLocks {
     return Promise.resolve({ held: [...this.#held].map(({ name, mode }) => ({ name, mode })) });
   }
 
-  /** Requests waiting for a lock. */
+  /** Requests waiting for a lock (not the lobby's host locks, which members wait on while open). */
   get queued(): number {
-    return [...this.#queues.values()].reduce((sum, queue) => sum + queue.length, 0);
+    return [...this.#queues]
+      .filter(([name]) => !isHostLock(name))
+      .reduce((sum, [, queue]) => sum + queue.length, 0);
   }
 
-  /** Whether an exclusive lock is held or any request waits: some tab is refreshing. */
+  /**
+   * Whether an exclusive lock is held or any request waits: some tab is refreshing. The lobby's
+   * host locks (`joinWhenSignedOut`), held and queued for as long as members are started, do not
+   * count.
+   */
   get busy(): boolean {
     return (
-      [...this.#held].some((lock) => lock.mode === 'exclusive') ||
-      [...this.#queues.values()].some((queue) => queue.length > 0)
+      [...this.#held].some((lock) => lock.mode === 'exclusive' && !isHostLock(lock.name)) ||
+      [...this.#queues].some(([name, queue]) => queue.length > 0 && !isHostLock(name))
     );
+  }
+
+  /** Names of the locks held now. */
+  get heldNames(): string[] {
+    return [...this.#held].map((lock) => lock.name);
   }
 
   #queue(name: string): Waiter[] {
@@ -145,6 +156,11 @@ export class MemoryLocks implements CrossTabLocks {
       next.grant();
     }
   }
+}
+
+/** A lobby host lock: `<name>:lobby:<key>:host:<group key>`. */
+function isHostLock(name: string): boolean {
+  return /:lobby:[^:]+:host:/.test(name);
 }
 
 /** One user's state at {@link RotatingIdp}: what a real token source keeps in its user store. */

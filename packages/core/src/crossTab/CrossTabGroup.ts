@@ -160,7 +160,7 @@ export class CrossTabGroup {
   adoptable(had: SessionRecord | null): SessionRecord | null {
     const own = this.#member.peer.current();
     for (const record of [this.latest?.record ?? null, own]) {
-      if (record && this.#usable(record) && this.#member.improves(had, record)) return record;
+      if (record && this.isUsable(record) && this.#member.improves(had, record)) return record;
     }
     return null;
   }
@@ -222,6 +222,27 @@ export class CrossTabGroup {
     return adopted;
   }
 
+  /**
+   * Takes what the member that let this tab join offered (see `joinWhenSignedOut`): the term its
+   * IdP user was renewed under, and its credentials, which the session adopts as another tab's
+   * if they are this group's identity's and still usable.
+   */
+  welcome(record: SessionRecord, userTerm: number): void {
+    this.userTerm = Math.max(this.userTerm, userTerm);
+    if (!this.isUsable(record)) return;
+    this.#remember(record, userTerm);
+    this.#member.peer.receive({ type: 'credentials', record });
+  }
+
+  /** Of this group's identity, not expired, obtained after the last sign-out this tab knows. */
+  isUsable(record: SessionRecord): boolean {
+    return (
+      belongsTo(record, this.identity) &&
+      record.expiresAtMs > this.#member.clock.now() &&
+      record.issuedAtMs > this.#member.signedOutAtMs
+    );
+  }
+
   // ------------------------------------------------------------------ internals
 
   #onMessage(data: unknown): void {
@@ -232,7 +253,7 @@ export class CrossTabGroup {
       case 'credentials': {
         const { record, term } = message;
         // A deposed leader that woke up, or another identity's keys: not for this tab.
-        if (term < this.fencedBelow || !this.#usable(record)) return;
+        if (term < this.fencedBelow || !this.isUsable(record)) return;
         this.maxTerm = Math.max(this.maxTerm, term);
         this.#remember(record, term);
         for (const ask of [...this.#asks]) ask.offer(null, record, term, undefined);
@@ -259,7 +280,7 @@ export class CrossTabGroup {
         void this.#answer(message.id);
         return;
       case 'answer': {
-        const record = message.record && this.#usable(message.record) ? message.record : null;
+        const record = message.record && this.isUsable(message.record) ? message.record : null;
         for (const ask of [...this.#asks]) {
           if (ask.id === message.id) ask.offer(message.from, record, message.term, message.user);
         }
@@ -272,7 +293,7 @@ export class CrossTabGroup {
     const record = this.#member.peer.current();
     const user = await this.#exportUser();
     if (!this.#open) return;
-    const alive = record !== null && this.#usable(record);
+    const alive = record !== null && this.isUsable(record);
     this.post({
       type: 'answer',
       id,
@@ -280,15 +301,6 @@ export class CrossTabGroup {
       record: alive ? toWireRecord(record) : null,
       ...(user != null && { user }),
     });
-  }
-
-  /** Of this group's identity, not expired, obtained after the last sign-out this tab knows. */
-  #usable(record: SessionRecord): boolean {
-    return (
-      belongsTo(record, this.identity) &&
-      record.expiresAtMs > this.#member.clock.now() &&
-      record.issuedAtMs > this.#member.signedOutAtMs
-    );
   }
 
   #remember(record: SessionRecord, term: number): void {

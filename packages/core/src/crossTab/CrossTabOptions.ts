@@ -68,6 +68,21 @@ export interface CrossTabOptions {
    */
   storage?: MarkerStorage | null | undefined;
   /**
+   * Lets a tab whose token source holds no IdP user — one opened by typing the address, where
+   * the user store is per tab (oidc-client-ts's default `sessionStorage`) — join the live group
+   * of another tab of this origin when it starts, instead of reporting `signed-out`. It asks the
+   * tabs of the same `name`, role and STS (a lobby whose name holds no user); if exactly one group
+   * answers, and that group has not signed out since its user's token was issued, the tab imports
+   * that group's IdP user in memory (`tokenSource.importHandoff`, which checks it) and adopts its
+   * credentials: its snapshot's `identity` is then that user's, and its `refreshed` event says
+   * `source: 'peer'`. It never joins while its source holds a user of its own (whoever it is),
+   * and not when two groups are live. Tabs answer for their group only where this option is on
+   * too. Needs a token source with `describeUser`, `exportHandoff` and `importHandoff`
+   * (`oidcTokenSource` has them).
+   * @default false (on in `@fedcreds/react/oidc`'s provider)
+   */
+  joinWhenSignedOut?: boolean | undefined;
+  /**
    * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
    * @default 500 (`DEFAULT_ANSWER_TIMEOUT_MS`)
    */

@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../session/SessionRecord.js';
+import type { TokenSourceUser } from '../tokenSources/TokenSource.js';
 
 /**
  * Whose credentials a cross-tab group shares: tabs form a group only with tabs of the same
@@ -27,6 +28,11 @@ export function isSameIdentity(a: GroupIdentity | null, b: GroupIdentity | null)
   );
 }
 
+/** Whether `who` (a token source's user) is the user of `identity`. */
+export function isUserOf(who: TokenSourceUser, identity: GroupIdentity): boolean {
+  return who.subject === identity.subject && (who.issuer ?? '') === identity.issuer;
+}
+
 /**
  * Whether `record`'s credentials were issued for `identity`: the subject and role they name are
  * the identity's (and the issuer, where both know it). A record that names no subject belongs to
@@ -45,14 +51,20 @@ export function belongsTo(record: SessionRecord, identity: GroupIdentity): boole
  * in. SHA-256 where `crypto.subtle` exists (secure contexts); elsewhere a 64-bit FNV-1a, which
  * still separates identities — every message is checked against the full identity anyway.
  */
-export async function groupKeyOf(namespace: string, identity: GroupIdentity): Promise<string> {
-  const text = JSON.stringify([
-    namespace,
-    identity.issuer,
-    identity.subject,
-    identity.roleArn,
-    identity.sts,
-  ]);
+export function groupKeyOf(namespace: string, identity: GroupIdentity): Promise<string> {
+  return hashOf([namespace, identity.issuer, identity.subject, identity.roleArn, identity.sts]);
+}
+
+/**
+ * The key of the lobby where tabs of `namespace` that assume `roleArn` through `sts` meet
+ * whatever their user (see `joinWhenSignedOut`): hashed like a group's key, and naming nobody.
+ */
+export function lobbyKeyOf(namespace: string, roleArn: string, sts: string): Promise<string> {
+  return hashOf(['lobby', namespace, roleArn, sts]);
+}
+
+async function hashOf(parts: readonly string[]): Promise<string> {
+  const text = JSON.stringify(parts);
   const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
   if (subtle) {
     try {

@@ -9,6 +9,7 @@ import type {
   SessionCoordinator,
 } from '../session/SessionCoordinator.js';
 import type { SessionRecord } from '../session/SessionRecord.js';
+import { sessionLog, type SessionLog, type SessionLogger } from '../session/SessionLogger.js';
 import { systemClock, type Clock } from '../time/Clock.js';
 import { raceSignal } from '../time/raceSignal.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
@@ -17,8 +18,10 @@ import { CrossTabGroup, type GroupMember } from './CrossTabGroup.js';
 import { defaultChannel, defaultLocks, type CrossTabTransport } from './CrossTabTransport.js';
 import { identifyTab, type TabUser } from './identifyTab.js';
 import { leadRefresh } from './leadRefresh.js';
+import { randomId } from './randomId.js';
 import type { CrossTabOptions } from './CrossTabOptions.js';
 import { signOutMarker } from './signOutMarker.js';
+import { TabLobby } from './TabLobby.js';
 
 export type { CrossTabOptions } from './CrossTabOptions.js';
 
@@ -50,6 +53,8 @@ export interface CrossTabCoordinatorOptions extends CrossTabOptions {
   clock?: Clock | undefined;
   /** Timer functions (answer and lock timeouts). @default globalThis's, looked up at each call */
   timers?: TimerProvider | undefined;
+  /** Hears the coordinator's decisions (whether a tab joined another's group, and why not). */
+  logger?: SessionLogger | undefined;
 }
 
 /** A {@link SessionCoordinator} that coordinates the tabs of one origin and one identity. */
@@ -110,6 +115,10 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
   /** Who this tab's user was, last time it looked: a stopped session can still sign out. */
   #user: TabUser | null = null;
   signedOutAtMs = Number.NEGATIVE_INFINITY;
+  readonly #joinWhenSignedOut: boolean;
+  readonly #log: SessionLog;
+  /** This tab's part in its lobby, with `joinWhenSignedOut`: built on first use. */
+  #lobby: TabLobby | null = null;
 
   constructor(options: CrossTabCoordinatorOptions) {
     const name = options.name ?? 'fedcreds';
@@ -127,6 +136,12 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       DEFAULT_ANSWER_TIMEOUT_MS,
     );
     this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS);
+    const join = options.joinWhenSignedOut ?? false;
+    if (typeof join !== 'boolean') {
+      throw new InvalidParameterError('joinWhenSignedOut', 'must be true or false');
+    }
+    this.#joinWhenSignedOut = join;
+    this.#log = sessionLog(options.logger);
     this.tokenSource = options.tokenSource;
     this.clock = options.clock ?? systemClock;
     this.timers = options.timers ?? globalTimers;
@@ -165,6 +180,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       if (this.#generation !== generation) return;
       this.#generation += 1;
       this.#peer = null;
+      this.#lobby?.detach();
       this.#group?.close();
       this.#group = null;
     };
@@ -209,6 +225,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     if (message.type === 'signed-out') {
       const atMs = this.clock.now();
       this.signedOutAtMs = atMs;
+      this.#lobby?.closeHost();
       this.#signOutGroup(atMs).catch(noop);
       return;
     }
@@ -249,6 +266,8 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
 
   signedOut(atMs: number): void {
     this.signedOutAtMs = Math.max(this.signedOutAtMs, atMs);
+    // Nothing to offer a tab that would join: it stops answering until a user signs in again.
+    this.#lobby?.closeHost();
     if (this.#group) this.#group.latest = null;
     this.#peer?.receive({ type: 'signed-out' });
     // Forgets the IdP user here only: the tab that signed out does the IdP-side steps, once.
@@ -262,9 +281,18 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
   /**
    * Finds the tab's identity and joins its group (leaving another's). Throws a `SignedOutError`
    * when the group signed out since this tab's user signed in (the durable marker). Resolves with
-   * `null` when nobody is signed in here: the session then learns that from its token source.
+   * `null` when nobody is signed in here: the session then learns that from its token source —
+   * unless, with `joinWhenSignedOut`, the tab takes the user of another tab's group first (once
+   * per attachment, whoever asks first; the others wait for that attempt).
    */
   async #join(generation: number, fresh: SessionRecord | null): Promise<CrossTabGroup | null> {
+    const group = await this.#enter(generation, fresh);
+    if (group || fresh || generation !== this.#generation) return group;
+    await this.#lobbyOf()?.join(() => this.#enter(generation, null));
+    return generation === this.#generation ? this.#group : null;
+  }
+
+  async #enter(generation: number, fresh: SessionRecord | null): Promise<CrossTabGroup | null> {
     const { credentials } = this.#options;
     const user = await identifyTab({
       namespace: this.name,
@@ -282,6 +310,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     if (!user) return this.#group;
     this.#user = user;
     if (this.#group?.key !== user.key) {
+      this.#lobby?.closeHost();
       this.#group?.close();
       this.#group = new CrossTabGroup(
         this,
@@ -291,6 +320,8 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       );
     }
     this.#checkMarker(this.#group);
+    const group = this.#group;
+    this.#lobbyOf()?.host(group, () => generation === this.#generation && this.#group === group);
     return this.#group;
   }
 
@@ -331,6 +362,21 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     group.close();
   }
 
+  /** The tab's lobby, if it allows joins and the transport exists. */
+  #lobbyOf(): TabLobby | null {
+    const transport = this.#resolveTransport();
+    if (!this.#joinWhenSignedOut || !transport) return null;
+    this.#lobby ??= new TabLobby({
+      namespace: this.name,
+      credentials: this.#options.credentials,
+      member: this,
+      transport,
+      marker: (key) => this.#marker(key),
+      log: this.#log,
+    });
+    return this.#lobby;
+  }
+
   #marker(key: string) {
     return signOutMarker(this.#options.storage, `${this.name}:${key}:signed-out`);
   }
@@ -348,12 +394,6 @@ function positive(name: string, value: number | undefined, fallback: number): nu
     );
   }
   return value;
-}
-
-function randomId(): string {
-  const crypto = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
-  if (typeof crypto?.randomUUID === 'function') return crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
 function noop(): void {}

@@ -60,15 +60,19 @@ export async function identifyTab(input: IdentifyTabInput): Promise<TabUser | nu
     who = input.record?.identity ?? null;
   }
   if (!who?.subject) return null;
-  const params = input.credentials.params as { RoleArn?: string };
   const identity: GroupIdentity = {
     issuer: who.issuer ?? '',
     subject: who.subject,
-    roleArn: params.RoleArn ?? 'session-token',
+    roleArn: roleOf(input.credentials),
     sts: await stsTargetOf(input.credentials.service),
   };
   const key = await groupKeyOf(input.namespace, identity);
   return { identity, key, issuedAtMs: who.issuedAtMs };
+}
+
+/** The role a session's credentials assume, or `session-token` for GetSessionToken. */
+export function roleOf(credentials: SessionCredentials): string {
+  return (credentials.params as { RoleArn?: string }).RoleArn ?? 'session-token';
 }
 
 async function probe(

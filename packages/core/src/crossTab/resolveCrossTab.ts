@@ -1,4 +1,5 @@
 import type { SessionCredentials } from '../session/FederatedSession.js';
+import type { SessionLogger } from '../session/SessionLogger.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
@@ -14,11 +15,12 @@ export interface CrossTabSessionParts {
   readonly tokenSource: TokenSource | undefined;
   readonly clock: Clock;
   readonly timers: TimerProvider;
+  readonly logger: SessionLogger | undefined;
 }
 
 /**
  * The coordinator `createFederatedSession({ crossTab })` asked for, over the session's
- * credentials, token source, clock and timers; `undefined` for none.
+ * credentials, token source, clock, timers and logger; `undefined` for none.
  */
 export function resolveCrossTab(
   option: boolean | CrossTabOptions | undefined,

@@ -97,7 +97,8 @@ export interface OidcTokenSource extends TokenSource {
   /**
    * Stores a user another tab's source exported, after checking it: rejects with an
    * `InvalidParameterError` (changing nothing) for a malformed value, one issued to another
-   * client, or one for another user than the one stored here.
+   * client, or one for another user than the one stored here — after a sign-in this source is
+   * completing (`completeSignIn`) has stored its user, so a hand-off never overwrites it.
    */
   importHandoff(state: unknown): Promise<void>;
 }
@@ -306,6 +307,8 @@ export function oidcTokenSource(
     },
     exportHandoff: () => exportUser(userManager),
     async importHandoff(state: unknown) {
+      // A sign-in being completed here stores this tab's own user: the check must see it.
+      if (pendingCallback) await pendingCallback.catch(() => null);
       const user = userFromHandoff(state, userManager, await userManager.getUser());
       await userManager.storeUser(user);
       await userManager.events.load(user);

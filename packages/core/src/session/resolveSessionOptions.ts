@@ -145,7 +145,13 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     environment: options.environment === undefined ? browserEnvironment() : options.environment,
     coordinator:
       options.coordinator ??
-      resolveCrossTab(options.crossTab, { credentials, tokenSource, clock, timers }),
+      resolveCrossTab(options.crossTab, {
+        credentials,
+        tokenSource,
+        clock,
+        timers,
+        logger: options.logger,
+      }),
   };
 }
 
