@@ -1,15 +1,18 @@
-import { act, render, screen } from '@testing-library/react';
+import { act, render, screen, waitFor } from '@testing-library/react';
 import {
   AwsCredentialsProvider,
   RequireAwsCredentials,
   useAwsCredentials,
   useFederatedSession,
 } from '@fedcreds/react/oidc';
-import type { FederatedSession } from '@fedcreds/core';
-import { UserManager } from 'oidc-client-ts';
+import type { CrossTabChannel, CrossTabOptions, FederatedSession } from '@fedcreds/core';
+import { createOidcSession } from '@fedcreds/core/oidc';
+import { BroadcastChannel } from 'node:worker_threads';
+import { InMemoryWebStorage, UserManager, WebStorageStateStore } from 'oidc-client-ts';
 import type { UserManagerSettings } from 'oidc-client-ts';
 import { StrictMode } from 'react';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLocks } from '../../../core/src/__tests__/crossTabHarness.js';
 import {
   RenderLog,
   WEB_ROLE,
@@ -18,6 +21,7 @@ import {
   signInAtIdp,
   stsCalls,
   tokenGrants,
+  until,
   untilStatus,
   useRenderLog,
 } from './harness.js';
@@ -122,5 +126,75 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       'reauth-required',
       'signed-out',
     ]);
+  });
+
+  it('lets a tab with no user of its own join the live group of another tab, unless told not to', async () => {
+    // Two "tabs" in one window: each its own user store (oidc-client-ts keeps the user per tab),
+    // one lock manager (happy-dom has no Web Locks: the core tests' in-memory one) and Node's
+    // BroadcastChannel between them.
+    const locks = new MemoryLocks();
+    const crossTab: CrossTabOptions = {
+      name: 'provider-join',
+      locks,
+      // Node's channel has the browser's shape; its types are Node's own.
+      channel: (name) => new BroadcastChannel(name) as unknown as CrossTabChannel,
+    };
+    const ownStore = () => new WebStorageStateStore({ store: new InMemoryWebStorage() });
+    const member = createOidcSession({
+      userManager: new UserManager({
+        ...settings,
+        automaticSilentRenew: false,
+        userStore: ownStore(),
+      }),
+      ...webRole(),
+      crossTab: { ...crossTab, joinWhenSignedOut: true },
+      environment: null,
+    });
+    await member.tokenSource.completeSignIn(await signInAtIdp(settings));
+    member.start();
+    await untilStatus(member, 'ready');
+    await waitFor(() => expect(locks.heldNames.some((name) => name.includes(':host:'))).toBe(true));
+    const before = stsCalls(devstack);
+
+    const sessions: FederatedSession[] = [];
+    function Session() {
+      sessions.push(useFederatedSession());
+      return null;
+    }
+    const tabWith = (props: { crossTab: CrossTabOptions }) => (
+      <StrictMode>
+        <AwsCredentialsProvider
+          oidc={new UserManager({ ...settings, userStore: ownStore() })}
+          {...webRole()}
+          {...props}
+        >
+          <Session />
+        </AwsCredentialsProvider>
+      </StrictMode>
+    );
+    try {
+      // The provider's default: it joins, as alice, with the group's credentials.
+      const joined = render(tabWith({ crossTab }));
+      const session = sessions.at(-1)!;
+      await act(() => until(session, (s) => s.status === 'ready' || s.status === 'signed-out'));
+      expect(session.getSnapshot()).toMatchObject({
+        status: 'ready',
+        identity: { subject: 'alice' },
+      });
+      expect(session.getSnapshot().credentials?.accessKeyId).toBe(
+        member.getSnapshot().credentials?.accessKeyId,
+      );
+      expect(stsCalls(devstack)).toBe(before);
+      joined.unmount();
+
+      // The off switch: the tab stays signed out.
+      const alone = render(tabWith({ crossTab: { ...crossTab, joinWhenSignedOut: false } }));
+      const second = sessions.at(-1)!;
+      await act(() => until(second, (s) => s.status === 'ready' || s.status === 'signed-out'));
+      expect(second.getSnapshot().status).toBe('signed-out');
+      alone.unmount();
+    } finally {
+      member.stop();
+    }
   });
 });
