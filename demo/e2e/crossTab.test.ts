@@ -4,7 +4,9 @@
  * against the dev stack's OpenID Provider (rotating refresh tokens, reuse detection) and STS,
  * whose credentials live 10 seconds (renewed every ~5) and whose ID tokens the page renews on
  * every refresh. Tabs after the first are opened from it (`window.open`), so each starts with a
- * copy of its opener's sessionStorage — the user — as Chromium does.
+ * copy of its opener's sessionStorage — the user — as Chromium does; a tab opened on a fresh page
+ * has no user of its own, and joins the group (`joinWhenSignedOut`, on in the page as in the
+ * React provider) unless opened with `?join=0`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -204,6 +206,11 @@ describe('cross-tab groups (Chromium)', () => {
 
   /** The user a key was issued for: the session name of its assumed-role ARN. */
   const userOfKey = (key: string) => devstack.store.lookup(key)?.arn.split('/').at(-1);
+  /** The subject of the ID token STS verified for a key. */
+  const subjectOfKey = (key: string) =>
+    Object.entries(devstack.store.lookup(key)?.claims?.federatedKeys ?? {}).find(([name]) =>
+      name.endsWith(':sub'),
+    )?.[1];
 
   it.each([1, 5, 10])(
     '%i tab(s) of one user: one STS call and one IdP renewal per refresh cycle for the group',
@@ -298,8 +305,9 @@ describe('cross-tab groups (Chromium)', () => {
     const { context, page: alice } = await signedInTab(ALICE);
     // The IdP's session cookie is alice's: without it, the second tab's sign-in asks again.
     await context.clearCookies();
+    // A fresh page would join alice's group: this one is told not to, so bob can sign in.
     const bob = await context.newPage();
-    await bob.goto(`${server.origin}/`);
+    await bob.goto(`${server.origin}/?join=0`);
     await waitForText(bob, 'status', 'signed-out');
     await bob.locator('[data-testid="sign-in"]').click();
     await bob.waitForURL((url) => url.href.startsWith(devstack.urls.oidc));
@@ -319,6 +327,40 @@ describe('cross-tab groups (Chromium)', () => {
     expect(bobStats.keys.map(({ key }) => userOfKey(key))).toEqual(bobStats.keys.map(() => 'bob'));
     expect(aliceStats.keys.every(({ subject }) => subject === 'alice')).toBe(true);
     expect(bobStats.keys.every(({ subject }) => subject === 'bob')).toBe(true);
+  }, 90_000);
+
+  it('a tab opened on a fresh page (no copy of sessionStorage) joins the group as alice, then refreshes with it', async () => {
+    const { context, page } = await signedInTab();
+    const [stsBefore, grantsBefore] = [stsCalls(), grants()];
+    // Typed into the address bar: a page of its own, with an empty sessionStorage.
+    const fresh = await context.newPage();
+    await fresh.goto(`${server.origin}/`);
+    await waitForText(fresh, 'status', 'ready');
+    expect(await text(fresh, 'subject')).toBe('alice');
+    expect(await keyOf(fresh)).toBe(await keyOf(page));
+    // It never showed the sign-in, and it took the group's credentials without an STS call.
+    expect((await statsOf(fresh)).statuses).not.toContain('signed-out');
+    expect([stsCalls() - stsBefore, grants() - grantsBefore]).toEqual([0, 0]);
+
+    const pages = [page, fresh];
+    let key = (await keyOf(page))!;
+    for (let cycle = 1; cycle <= 2; cycle++) key = await nextKey(pages, key);
+    const [calls, renewals] = [stsCalls() - stsBefore, grants() - grantsBefore];
+    console.info(
+      `cross-tab join: 2 tabs (one joined), 2 cycles → ${calls} ${STS_ACTION} calls, ${renewals} refresh-token grants`,
+    );
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(calls).toBeLessThanOrEqual(3);
+    // Each renewal comes just before its STS call: one more if a cycle began as they were read.
+    expect(renewals).toBeGreaterThanOrEqual(calls);
+    expect(renewals).toBeLessThanOrEqual(calls + 1);
+    for (const tab of pages) {
+      const stats = await statsOf(tab);
+      expect(stats.keys.map(({ key }) => subjectOfKey(key))).toEqual(stats.keys.map(() => 'alice'));
+      expect(stats.expiredHandedOut).toBe(0);
+      expect(await text(tab, 'status')).toBe('ready');
+      expect(await tab.evaluate(() => JSON.stringify({ ...localStorage }))).toBe('{}');
+    }
   }, 90_000);
 
   it('signing out in one tab signs out every tab within a second, and a reload shows the sign-in', async () => {
