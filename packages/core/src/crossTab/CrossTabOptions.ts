@@ -83,7 +83,8 @@ export interface CrossTabOptions {
    */
   joinWhenSignedOut?: boolean | undefined;
   /**
-   * How long a tab about to call STS waits for the other tabs' answers, in milliseconds.
+   * How long a tab about to call STS waits for the other tabs' answers, in milliseconds; also how
+   * long a tab with no IdP user (`joinWhenSignedOut`) waits for a group's answer.
    * @default 500 (`DEFAULT_ANSWER_TIMEOUT_MS`)
    */
   answerTimeoutMs?: number | undefined;
