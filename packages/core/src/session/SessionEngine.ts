@@ -23,7 +23,8 @@ import type {
   SessionSignOutOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
-import { fetchSessionRecord, isAnotherUser, type FetchedRecord } from './fetchSessionRecord.js';
+import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
+import { identityRefOf, isAnotherUser } from './sessionIdentity.js';
 import { mirrorOnCredentials } from './mirrorOnCredentials.js';
 import {
   credentialsReceived,
@@ -265,7 +266,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
           const own = fetched as FetchedRecord | null;
           this.#apply(record, 'sts', own?.record === record ? own : null);
         }
-        return this.#state.credentials as AwsCredentialIdentity;
+        // Null only when the record named another user and the session stopped on it.
+        if (!this.#state.credentials) throw this.#state.error ?? new SignedOutError();
+        return this.#state.credentials;
       },
       (error: unknown) => {
         throw this.#fail(toFedcredsError(error), epoch, signal);
@@ -294,16 +297,14 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     origin: 'sts' | 'storage' | 'peer',
     fetched: FetchedRecord | null = null,
   ): void {
-    if (this.#identity && isAnotherUser(this.#identity, record.identity ?? {})) {
+    const identity = identityRefOf(record.identity);
+    if (this.#identity && identity && isAnotherUser(this.#identity, identity)) {
       // Another tab's or the storage's record for another user: never held silently.
-      const { issuer, subject } = record.identity ?? {};
-      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, { issuer, subject }));
+      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, identity));
       return;
     }
     const credentials = credentialsOfRecord(record);
-    if (record.identity?.subject !== undefined) {
-      this.#identity = { issuer: record.identity.issuer, subject: record.identity.subject };
-    }
+    this.#identity = identity ?? this.#identity;
     this.#o.log('debug', `credentials from ${origin}`, { expiresAtMs: record.expiresAtMs });
     this.#time.hold(record);
     mirrorOnCredentials(this.credentials, this.#o.tokenKind, record, fetched);
@@ -346,10 +347,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   /** Drops another user's credentials and stops (see `IdentityChangedError`); the IdP user stays. */
   #stopOnIdentityChange(error: IdentityChangedError): void {
     this.#o.log('warn', 'the IdP user changed: dropping the credentials and stopping');
-    this.#identity = null;
-    this.#time.clear();
-    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
-    this.#store.clear();
+    this.#forget();
     this.#dispatch({ type: 'identityChanged', error });
     this.#events.emit('identity-changed', { previous: error.previous, next: error.next });
     const failure = { error, willRetry: false, attempt: 1 };
@@ -415,19 +413,24 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   #clearLocally(): void {
     this.#o.log('debug', 'signed out: credentials dropped');
     this.#epoch += 1;
-    this.#identity = null;
     this.#inFlight = null;
     if (this.#lifetime) {
       this.#lifetime.abort(new SignedOutError());
       this.#lifetime = new AbortController();
     }
     this.#alarm.clear();
-    this.#time.clear();
-    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
-    this.#store.clear();
+    this.#forget();
     const wasSignedOut = this.#state.status === 'signed-out';
     this.#dispatch({ type: 'signedOut' });
     if (!wasSignedOut) this.#events.emit('signed-out', {});
+  }
+
+  /** Forgets the credentials held (memory, the v2-style fields, storage) and whose they were. */
+  #forget(): void {
+    this.#identity = null;
+    this.#time.clear();
+    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
+    this.#store.clear();
   }
 
   #onMasterReauth(error: ReauthRequiredError): void {
