@@ -9,11 +9,9 @@ import {
 } from '../errors.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
-import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { SignInOptions } from '../tokenSources/TokenSource.js';
 import { attachSession, type SessionHooks } from './attachSession.js';
-import { awaitRecovery } from './awaitRecovery.js';
 import { EventBus, guard } from './EventBus.js';
 import type {
   FederatedSession,
@@ -37,6 +35,7 @@ import type { ResolvedSessionOptions } from './resolveSessionOptions.js';
 import { lazySessionStore, type SessionStore } from './sessionPersistence.js';
 import { isFresh, isTerminalStatus } from './sessionPolicy.js';
 import { credentialsOfRecord, isSameRecord, type SessionRecord } from './SessionRecord.js';
+import { credentialProviderOf, settleWithSession, type ReadHost } from './sessionReads.js';
 import { SessionTimetable } from './SessionTimetable.js';
 
 /**
@@ -82,19 +81,37 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // Bound, so it can be passed around (`useSyncExternalStore(session.subscribe, …)`);
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
-    // The hot path SDK clients take when they ask: one clock read, one comparison. `Date.now` is
-    // called directly for the default clock (it needs no receiver), sparing an indirection.
-    const clock = options.clock;
-    const now = clock === systemClock ? Date.now : () => clock.now();
-    this.credentialProvider = (properties) => {
-      const credentials = this.#state.credentials;
-      const force = properties?.['forceRefresh'] === true;
-      if (credentials !== null && !force && now() < this.#time.usableUntilMs) {
-        return Promise.resolve(credentials);
-      }
-      return this.#provideSlowly(force);
-    };
+    this.credentialProvider = credentialProviderOf(this.#reads);
   }
+
+  /** The engine as the read path sees it (see `sessionReads`). */
+  readonly #reads: ReadHost = ((engine: SessionEngine): ReadHost => ({
+    get clock() {
+      return engine.#o.clock;
+    },
+    get snapshot() {
+      return engine.#state;
+    },
+    get started() {
+      return engine.#starts > 0;
+    },
+    get inFlight() {
+      return engine.#inFlight;
+    },
+    get usableUntilMs() {
+      return engine.#time.usableUntilMs;
+    },
+    isBackingOff: (nowMs) => engine.#time.isBackingOff(nowMs),
+    tick: () => engine.#tick(),
+    runRefresh: (reason) => engine.#runRefresh(reason),
+    forceRefresh: () => engine.refresh({ force: true }),
+    recovery: () => ({
+      events: engine.#events,
+      timers: engine.#o.timers,
+      timeoutMs: engine.#o.recoveryTimeoutMs,
+      signal: (engine.#lifetime ??= new AbortController()).signal,
+    }),
+  }))(this);
 
   getSnapshot(): SessionSnapshot {
     return this.#state;
@@ -157,7 +174,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     ) {
       return Promise.resolve(credentials);
     }
-    return this.#recovering(this.#runRefresh(options.force === true ? 'forced' : 'requested'));
+    return settleWithSession(
+      this.#reads,
+      this.#runRefresh(options.force === true ? 'forced' : 'requested'),
+    );
   }
 
   async signIn(options?: SignInOptions): Promise<void> {
@@ -184,50 +204,6 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   // ---------------------------------------------------------------- the refresh
-
-  #provideSlowly(force: boolean): Promise<AwsCredentialIdentity> {
-    if (force) return this.refresh({ force: true });
-    if (this.#inFlight) return this.#recovering(this.#inFlight);
-    const state = this.#state;
-    if (state.status === 'signed-out') {
-      return Promise.reject(
-        new SignedOutError(
-          'The session is signed out; call signIn() before using its credentials.',
-        ),
-      );
-    }
-    const now = this.#o.clock.now();
-    // Timers may have slept: look at the clock before anything else.
-    if (this.#starts > 0) this.#tick();
-    if (this.#inFlight) return this.#recovering(this.#inFlight);
-    if (state.error && isTerminalStatus(this.#state.status)) return Promise.reject(state.error);
-    if (state.error && this.#time.isBackingOff(now)) {
-      // Never hammer STS from every SDK call while backing off, started or not: a started session
-      // retries by itself (wait for it); one used before start() says why there is nothing.
-      return this.#starts > 0 ? this.#awaitRecovery(state.error) : Promise.reject(state.error);
-    }
-    return this.#recovering(this.#runRefresh('a read found no usable credentials'));
-  }
-
-  /**
-   * `run`, or — when it fails with an error the session is retrying — the session's recovery
-   * within `recoveryTimeoutMs`, so callers settle the way the snapshot does.
-   */
-  #recovering(run: Promise<AwsCredentialIdentity>): Promise<AwsCredentialIdentity> {
-    return run.catch((error: unknown) => {
-      const failure = toFedcredsError(error);
-      const retrying =
-        failure.retryable && this.#starts > 0 && this.#time.isBackingOff(this.#o.clock.now());
-      if (!retrying || this.#o.recoveryTimeoutMs === 0) throw failure;
-      return this.#awaitRecovery(failure);
-    });
-  }
-
-  #awaitRecovery(lastError: FedcredsError): Promise<AwsCredentialIdentity> {
-    const { timers, recoveryTimeoutMs: timeoutMs } = this.#o;
-    const signal = (this.#lifetime as AbortController).signal;
-    return awaitRecovery({ events: this.#events, timers, timeoutMs, signal }, lastError);
-  }
 
   #runRefresh(reason: string): Promise<AwsCredentialIdentity> {
     if (this.#inFlight) return this.#inFlight;
