@@ -89,18 +89,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     get clock() {
       return engine.#o.clock;
     },
-    get snapshot() {
-      return engine.#state;
-    },
-    get started() {
-      return engine.#starts > 0;
-    },
-    get inFlight() {
-      return engine.#inFlight;
-    },
-    get usableUntilMs() {
-      return engine.#time.usableUntilMs;
-    },
+    snapshot: () => engine.#state,
+    started: () => engine.#starts > 0,
+    inFlight: () => engine.#inFlight,
+    usableUntilMs: () => engine.#time.usableUntilMs,
     isBackingOff: (nowMs) => engine.#time.isBackingOff(nowMs),
     tick: () => engine.#tick(),
     runRefresh: (reason) => engine.#runRefresh(reason),

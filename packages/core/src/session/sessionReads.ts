@@ -11,12 +11,12 @@ type Read = Promise<AwsCredentialIdentity>;
 /** What the read path sees of its session's engine, and may ask of it. */
 export interface ReadHost {
   readonly clock: Clock;
-  readonly snapshot: SessionSnapshot;
-  readonly started: boolean;
+  snapshot(): SessionSnapshot;
+  started(): boolean;
   /** The refresh in flight, or `null`. */
-  readonly inFlight: Read | null;
+  inFlight(): Read | null;
   /** Until when the held credentials are handed out without waiting (−∞ for none). */
-  readonly usableUntilMs: number;
+  usableUntilMs(): number;
   isBackingOff(nowMs: number): boolean;
   /** Looks at the clock (timers may have slept) and does what is due. */
   tick(): void;
@@ -35,9 +35,9 @@ export function credentialProviderOf(host: ReadHost): AwsCredentialIdentityProvi
   const clock = host.clock;
   const now = clock === systemClock ? Date.now : () => clock.now();
   return (properties) => {
-    const credentials = host.snapshot.credentials;
+    const credentials = host.snapshot().credentials;
     const force = properties?.['forceRefresh'] === true;
-    if (credentials !== null && !force && now() < host.usableUntilMs) {
+    if (credentials !== null && !force && now() < host.usableUntilMs()) {
       return Promise.resolve(credentials);
     }
     return force ? host.forceRefresh() : readSlowly(host);
@@ -50,20 +50,22 @@ export function credentialProviderOf(host: ReadHost): AwsCredentialIdentityProvi
  * than hammer STS from every SDK call, else refresh — each settling with the session.
  */
 function readSlowly(host: ReadHost): Read {
-  if (host.inFlight) return settleWithSession(host, host.inFlight);
-  const { snapshot } = host;
+  const inFlight = host.inFlight();
+  if (inFlight) return settleWithSession(host, inFlight);
+  const snapshot = host.snapshot();
   if (snapshot.status === 'signed-out') {
     return Promise.reject(
       new SignedOutError('The session is signed out; call signIn() before using its credentials.'),
     );
   }
   const nowMs = host.clock.now();
-  if (host.started) host.tick();
-  if (host.inFlight) return settleWithSession(host, host.inFlight);
+  if (host.started()) host.tick();
+  const joined = host.inFlight();
+  if (joined) return settleWithSession(host, joined);
   const { error } = snapshot;
-  if (error && isTerminalStatus(host.snapshot.status)) return Promise.reject(error);
+  if (error && isTerminalStatus(host.snapshot().status)) return Promise.reject(error);
   if (error && host.isBackingOff(nowMs)) {
-    return host.started ? awaitRecovery(host.recovery(), error) : Promise.reject(error);
+    return host.started() ? awaitRecovery(host.recovery(), error) : Promise.reject(error);
   }
   return settleWithSession(host, host.runRefresh('a read found no usable credentials'));
 }
@@ -76,7 +78,7 @@ export function settleWithSession(host: ReadHost, run: Read): Read {
   return run.catch((error: unknown) => {
     const failure: FedcredsError = toFedcredsError(error);
     const wait = host.recovery();
-    const retrying = failure.retryable && host.started && host.isBackingOff(host.clock.now());
+    const retrying = failure.retryable && host.started() && host.isBackingOff(host.clock.now());
     if (!retrying || wait.timeoutMs === 0) throw failure;
     return awaitRecovery(wait, failure);
   });
