@@ -202,6 +202,36 @@ export class ReauthRequiredError extends FedcredsError {
   }
 }
 
+/** Who an IdP token or a session's credentials name: the IdP and its subject. */
+export interface IdentityRef {
+  /** The IdP (`iss`, SAML issuer), when known. */
+  readonly issuer?: string | undefined;
+  /** The IdP's subject (`sub`, SAML `NameID`). */
+  readonly subject?: string | undefined;
+}
+
+/**
+ * The token source now holds another user than the one the session's credentials belong to (the
+ * stored IdP user changed, e.g. another tab signed in as someone else in a shared store). The
+ * session never uses that token silently: it drops its credentials and stops in
+ * `reauth-required` with this error (`reason` `subject_changed`), and emits `identity-changed`.
+ * `signIn()` or `refresh()` then goes on as the new user.
+ */
+export class IdentityChangedError extends ReauthRequiredError {
+  /** Whom the session's credentials belonged to. */
+  readonly previous: IdentityRef;
+  /** Whom the token source's token names now. */
+  readonly next: IdentityRef;
+  constructor(previous: IdentityRef, next: IdentityRef) {
+    super(
+      'subject_changed',
+      'The signed-in user changed since these credentials were issued; sign in again to go on as the new user.',
+    );
+    this.previous = previous;
+    this.next = next;
+  }
+}
+
 /** The MFA token code could not be obtained from `tokenCodeFn`. */
 export class MfaError extends FedcredsError {
   readonly code = 'ERR_MFA';

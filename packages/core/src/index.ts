@@ -15,6 +15,7 @@ export {
   AbortedError,
   TokenUnavailableError,
   ReauthRequiredError,
+  IdentityChangedError,
   MfaError,
   MissingCredentialsError,
   SignedOutError,
@@ -25,6 +26,7 @@ export type {
   StsErrorCode,
   StsErrorDetails,
   ReauthReason,
+  IdentityRef,
 } from './errors.js';
 
 // Credential classes (issue 2).
@@ -100,7 +102,11 @@ export type { Clock } from './time/Clock.js';
 export { globalTimers } from './time/TimerProvider.js';
 export type { TimerProvider } from './time/TimerProvider.js';
 export { createFederatedSession } from './session/createFederatedSession.js';
-export { DEFAULT_REQUEST_TIMEOUT_MS } from './session/resolveSessionOptions.js';
+export {
+  DEFAULT_RECOVERY_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+} from './session/resolveSessionOptions.js';
+export type { SessionLogEntry, SessionLogger } from './session/SessionLogger.js';
 export type {
   FederatedSession,
   FederatedSessionOptions,

@@ -8,6 +8,7 @@
 import { InMemoryWebStorage } from 'oidc-client-ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  IdentityChangedError,
   createFederatedSession,
   type CrossTabChannel,
   type FederatedSession,
@@ -210,8 +211,11 @@ describe('cross-tab groups', () => {
     await time.advance(MINUTE_MS, quiet(stay, changing));
 
     changing.source.user = { ...bob };
-    await changing.refresh({ force: true }).catch(() => undefined);
+    const refused = await changing.refresh({ force: true }).catch((error: unknown) => error);
     await quiet(stay, changing)();
+    // The changed tab never uses bob's token for alice's session: it drops alice's keys and stops.
+    expect(refused).toBeInstanceOf(IdentityChangedError);
+    expect(changing.getSnapshot()).toMatchObject({ status: 'reauth-required', credentials: null });
     // Whatever the changed tab now holds, the tab that stayed alice's never took it.
     expect(keyOf(stay)).toBe(aliceKey);
     expect(stay.getSnapshot().identity?.subject).toBe('alice');

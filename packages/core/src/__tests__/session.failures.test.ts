@@ -128,9 +128,12 @@ describe('retryable STS errors', () => {
     expect(Math.max(...(delays as number[]))).toBe(4000);
     expect(delays.slice(0, 4)).toEqual([500, 1000, 2000, 4000]);
 
-    // Within a minute of expiry the provider stops handing them out and says why.
+    // Within a minute of expiry the provider stops handing them out: a read waits while the
+    // session retries (recoveryTimeoutMs, 30 s), then says why.
     await advanceTo(s, usableUntilMs);
-    const refused = await rejectionOf(s.credentialProvider());
+    const read = rejectionOf(s.credentialProvider());
+    await time.advance(30_000, idle(s));
+    const refused = await read;
     expect(refused).toBeInstanceOf(StsError);
     expect((refused as StsError).code).toBe('ERR_STS_THROTTLED');
 
@@ -139,7 +142,9 @@ describe('retryable STS errors', () => {
     expect(events.filter((e) => e.type === 'expired')).toEqual([
       { type: 'expired', event: { expiredAt: new Date(expiresAtMs) } },
     ]);
-    expect(await rejectionOf(s.credentialProvider())).toBeInstanceOf(StsError);
+    const late = rejectionOf(s.credentialProvider());
+    await time.advance(30_000, idle(s));
+    expect(await late).toBeInstanceOf(StsError);
 
     devstack.faults.sts.clear();
     const callsBefore = stsCalls(devstack);

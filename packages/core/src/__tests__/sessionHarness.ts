@@ -257,6 +257,7 @@ export function recordEvents(
     'reauth-required',
     'error',
     'signed-out',
+    'identity-changed',
   ];
   for (const type of types) session.on(type, (event) => log.push({ type, event }));
   return log;

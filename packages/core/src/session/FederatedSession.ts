@@ -3,13 +3,14 @@ import type { ChainableTemporaryCredentials } from '../credentials/ChainableTemp
 import type { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import type { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
 import type { CrossTabOptions } from '../crossTab/CrossTabOptions.js';
-import type { FedcredsError, ReauthRequiredError } from '../errors.js';
+import type { FedcredsError, IdentityRef, ReauthRequiredError } from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
 import type { SignInOptions, SignOutOptions, TokenSource } from '../tokenSources/TokenSource.js';
 import type { RetryOptions } from './backoffDelayMs.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import type { SessionEnvironment } from './SessionEnvironment.js';
+import type { SessionLogger } from './SessionLogger.js';
 import type { SessionPersistence } from './sessionPersistence.js';
 import type { SessionSnapshot } from './SessionSnapshot.js';
 
@@ -42,6 +43,18 @@ export interface FederatedSessionOptions {
   requestTimeoutMs?: number | undefined;
   /** Backoff of retryable failures: full jitter, doubling from `baseDelayMs` up to `maxDelayMs`. */
   retry?: RetryOptions | undefined;
+  /**
+   * How long `refresh()`, and a credential read that finds no usable credentials, keep waiting
+   * while the session retries a transient failure (throttling, a 5xx, the network), in
+   * milliseconds: they settle with the session's recovery, or reject with the last error after
+   * this long. `0` rejects on the first failure. @default 30000
+   */
+  recoveryTimeoutMs?: number | undefined;
+  /**
+   * Receives the engine's decisions (why a refresh ran, a token re-acquired, credentials adopted
+   * or restored, a retry planned, why it stopped), never a secret. @default none
+   */
+  logger?: SessionLogger | undefined;
   /**
    * Where credentials live between page loads. `'memory'` keeps them in this page only.
    * `'sessionStorage'` lets a reload in the same tab reuse still-fresh credentials without an STS
@@ -133,6 +146,17 @@ export interface SessionEventMap {
   };
   /** The session was signed out (here, through the master, or from another tab). */
   'signed-out': Record<string, never>;
+  /**
+   * The token source's user is not the one the credentials belonged to: the session dropped them
+   * and stopped in `reauth-required` (with an `IdentityChangedError`) instead of using the new
+   * user's token silently. `signIn()` or `refresh()` goes on as the new user.
+   */
+  'identity-changed': {
+    /** Whom the dropped credentials belonged to. */
+    previous: IdentityRef;
+    /** Whom the token source's token names now. */
+    next: IdentityRef;
+  };
 }
 
 /** Options of {@link FederatedSession.refresh}. */

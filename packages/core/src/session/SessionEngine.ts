@@ -1,13 +1,14 @@
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import {
   AbortedError,
+  IdentityChangedError,
   SignedOutError,
   type FedcredsError,
+  type IdentityRef,
   type ReauthRequiredError,
 } from '../errors.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
-import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { SignInOptions } from '../tokenSources/TokenSource.js';
 import { attachSession, type SessionHooks } from './attachSession.js';
@@ -21,6 +22,7 @@ import type {
   SessionSnapshot,
 } from './FederatedSession.js';
 import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
+import { identityRefOf, isAnotherUser } from './sessionIdentity.js';
 import { mirrorOnCredentials } from './mirrorOnCredentials.js';
 import {
   credentialsReceived,
@@ -33,6 +35,7 @@ import type { ResolvedSessionOptions } from './resolveSessionOptions.js';
 import { lazySessionStore, type SessionStore } from './sessionPersistence.js';
 import { isFresh, isTerminalStatus } from './sessionPolicy.js';
 import { credentialsOfRecord, isSameRecord, type SessionRecord } from './SessionRecord.js';
+import { credentialProviderOf, settleWithSession, type ReadHost } from './sessionReads.js';
 import { SessionTimetable } from './SessionTimetable.js';
 
 /**
@@ -61,6 +64,11 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   #epoch = 0;
   /** The credentials held, their deadlines and the retry state; one alarm wakes at the earliest. */
   readonly #time: SessionTimetable;
+  /**
+   * Whom the credentials belong to, from the first record held until sign-out, `signIn()` or an
+   * identity change: a token or an adopted record naming anyone else stops the session instead.
+   */
+  #identity: IdentityRef | null = null;
 
   constructor(options: ResolvedSessionOptions) {
     super();
@@ -73,19 +81,29 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // Bound, so it can be passed around (`useSyncExternalStore(session.subscribe, …)`);
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
-    // The hot path SDK clients take when they ask: one clock read, one comparison. `Date.now` is
-    // called directly for the default clock (it needs no receiver), sparing an indirection.
-    const clock = options.clock;
-    const now = clock === systemClock ? Date.now : () => clock.now();
-    this.credentialProvider = (properties) => {
-      const credentials = this.#state.credentials;
-      const force = properties?.['forceRefresh'] === true;
-      if (credentials !== null && !force && now() < this.#time.usableUntilMs) {
-        return Promise.resolve(credentials);
-      }
-      return this.#provideSlowly(force);
-    };
+    this.credentialProvider = credentialProviderOf(this.#reads);
   }
+
+  /** The engine as the read path sees it (see `sessionReads`). */
+  readonly #reads: ReadHost = ((engine: SessionEngine): ReadHost => ({
+    get clock() {
+      return engine.#o.clock;
+    },
+    snapshot: () => engine.#state,
+    started: () => engine.#starts > 0,
+    inFlight: () => engine.#inFlight,
+    usableUntilMs: () => engine.#time.usableUntilMs,
+    isBackingOff: (nowMs) => engine.#time.isBackingOff(nowMs),
+    tick: () => engine.#tick(),
+    runRefresh: (reason) => engine.#runRefresh(reason),
+    forceRefresh: () => engine.refresh({ force: true }),
+    recovery: () => ({
+      events: engine.#events,
+      timers: engine.#o.timers,
+      timeoutMs: engine.#o.recoveryTimeoutMs,
+      signal: (engine.#lifetime ??= new AbortController()).signal,
+    }),
+  }))(this);
 
   getSnapshot(): SessionSnapshot {
     return this.#state;
@@ -148,7 +166,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     ) {
       return Promise.resolve(credentials);
     }
-    return this.#runRefresh();
+    return settleWithSession(
+      this.#reads,
+      this.#runRefresh(options.force === true ? 'forced' : 'requested'),
+    );
   }
 
   async signIn(options?: SignInOptions): Promise<void> {
@@ -156,8 +177,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#o.coordinator?.publish({ type: 'signed-in' });
     if (this.#o.master) await this.#o.master.signIn(options);
     else await this.#o.tokenSource?.signIn?.(options);
-    // After a popup or a custom sign-in the token source has a user now; fetch at once.
-    await this.#runRefresh();
+    // After a popup or a custom sign-in the token source has a user now — whoever it is: the user
+    // chose it. Fetch at once.
+    this.#identity = null;
+    await this.#runRefresh('signed in');
   }
 
   async signOut(options?: SessionSignOutOptions): Promise<void> {
@@ -174,30 +197,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
 
   // ---------------------------------------------------------------- the refresh
 
-  #provideSlowly(force: boolean): Promise<AwsCredentialIdentity> {
-    if (force) return this.refresh({ force: true });
+  #runRefresh(reason: string): Promise<AwsCredentialIdentity> {
     if (this.#inFlight) return this.#inFlight;
-    const state = this.#state;
-    if (state.status === 'signed-out') {
-      return Promise.reject(
-        new SignedOutError(
-          'The session is signed out; call signIn() before using its credentials.',
-        ),
-      );
-    }
-    const now = this.#o.clock.now();
-    // Timers may have slept: look at the clock before anything else.
-    if (this.#starts > 0) this.#tick();
-    if (this.#inFlight) return this.#inFlight;
-    if (state.error && (isTerminalStatus(this.#state.status) || this.#time.isBackingOff(now))) {
-      // Do not hammer STS from every SDK call while backing off; report why there is nothing.
-      return Promise.reject(state.error);
-    }
-    return this.#runRefresh();
-  }
-
-  #runRefresh(): Promise<AwsCredentialIdentity> {
-    if (this.#inFlight) return this.#inFlight;
+    this.#o.log('debug', `refreshing: ${reason}`);
     // A refresh now supersedes the retry or refresh that was due later.
     this.#time.cancelRetry();
     const epoch = this.#epoch;
@@ -215,6 +217,8 @@ export class SessionEngine extends Subscribable implements FederatedSession {
           ...this.#o,
           clockSkewMs: this.#state.clockSkewMs,
           onToken: () => coordinator?.publish({ type: 'token' }),
+          identity: this.#identity,
+          log: (message, details) => this.#o.log('debug', message, details),
         },
         coordinated,
       );
@@ -230,7 +234,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
           const own = fetched as FetchedRecord | null;
           this.#apply(record, 'sts', own?.record === record ? own : null);
         }
-        return this.#state.credentials as AwsCredentialIdentity;
+        // Null only when the record named another user and the session stopped on it.
+        if (!this.#state.credentials) throw this.#state.error ?? new SignedOutError();
+        return this.#state.credentials;
       },
       (error: unknown) => {
         throw this.#fail(toFedcredsError(error), epoch, signal);
@@ -259,7 +265,15 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     origin: 'sts' | 'storage' | 'peer',
     fetched: FetchedRecord | null = null,
   ): void {
+    const identity = identityRefOf(record.identity);
+    if (this.#identity && identity && isAnotherUser(this.#identity, identity)) {
+      // Another tab's or the storage's record for another user: never held silently.
+      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, identity));
+      return;
+    }
     const credentials = credentialsOfRecord(record);
+    this.#identity = identity ?? this.#identity;
+    this.#o.log('debug', `credentials from ${origin}`, { expiresAtMs: record.expiresAtMs });
     this.#time.hold(record);
     mirrorOnCredentials(this.credentials, this.#o.tokenKind, record, fetched);
     this.#dispatch(credentialsReceived(record, credentials));
@@ -283,12 +297,30 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       this.#dispatch({ type: 'refreshAborted' });
       return error instanceof AbortedError ? error : new AbortedError('The session was stopped.');
     }
+    if (error instanceof IdentityChangedError) {
+      this.#stopOnIdentityChange(error);
+      return error;
+    }
     const willRetry = error.retryable && this.#starts > 0;
-    const { attempt, retryInMs } = this.#time.failed(willRetry);
+    // Backoff is planned even before start(): reads then wait for it instead of calling STS each.
+    const planned = this.#time.failed(error.retryable);
     this.#dispatch({ type: 'refreshFailed', error, fatal: !error.retryable });
-    const failure = { error, willRetry, attempt, retryInMs };
+    const retryInMs = willRetry ? planned.retryInMs : undefined;
+    const failure = { error, willRetry, attempt: planned.attempt, retryInMs };
+    this.#o.log('warn', `refresh failed: ${error.code}`, { willRetry, retryInMs });
     reportRefreshFailure(this.#events, this.#state, failure, this.#o.clock.now());
     return error;
+  }
+
+  /** Drops another user's credentials and stops (see `IdentityChangedError`); the IdP user stays. */
+  #stopOnIdentityChange(error: IdentityChangedError): void {
+    this.#o.log('warn', 'the IdP user changed: dropping the credentials and stopping');
+    this.#forget();
+    this.#dispatch({ type: 'identityChanged', error });
+    this.#events.emit('identity-changed', { previous: error.previous, next: error.next });
+    const failure = { error, willRetry: false, attempt: 1 };
+    reportRefreshFailure(this.#events, this.#state, failure, this.#o.clock.now());
+    this.#reschedule();
   }
 
   // ---------------------------------------------------------------- time
@@ -314,7 +346,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       }
     }
     if (this.#time.decide(this.#scheduleState(), now).refresh) {
-      this.#runRefresh().catch(noop);
+      this.#runRefresh(this.#state.error ? 'retry due' : 'renewal due').catch(noop);
       return;
     }
     this.#reschedule();
@@ -339,6 +371,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // An entry already inside its refresh window saves nothing: fetch fresh ones instead. No
     // jitter: within it, they are served while the refresh runs.
     if (!isFresh(record, this.#o.clock.now(), this.#o.refreshWindowMs, 0)) {
+      this.#o.log('debug', 'stored credentials due for renewal: fetching new ones instead');
       this.#store.clear();
       return;
     }
@@ -346,6 +379,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   #clearLocally(): void {
+    this.#o.log('debug', 'signed out: credentials dropped');
     this.#epoch += 1;
     this.#inFlight = null;
     if (this.#lifetime) {
@@ -353,12 +387,18 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       this.#lifetime = new AbortController();
     }
     this.#alarm.clear();
-    this.#time.clear();
-    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
-    this.#store.clear();
+    this.#forget();
     const wasSignedOut = this.#state.status === 'signed-out';
     this.#dispatch({ type: 'signedOut' });
     if (!wasSignedOut) this.#events.emit('signed-out', {});
+  }
+
+  /** Forgets the credentials held (memory, the v2-style fields, storage) and whose they were. */
+  #forget(): void {
+    this.#identity = null;
+    this.#time.clear();
+    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
+    this.#store.clear();
   }
 
   #onMasterReauth(error: ReauthRequiredError): void {
@@ -372,7 +412,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     const status = this.#state.status;
     // The master recovered (the user signed in again): this session follows.
     if (this.#starts > 0 && (status === 'reauth-required' || status === 'signed-out')) {
-      this.#runRefresh().catch(noop);
+      this.#runRefresh('the master recovered').catch(noop);
     }
   }
 

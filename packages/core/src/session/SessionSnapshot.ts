@@ -66,6 +66,12 @@ export interface SessionSnapshotFields {
   readonly lastRefreshedAt: Date | null;
   /** Whether a refresh request is in flight. */
   readonly isRefreshing: boolean;
+  /**
+   * Credentials are held and still served, but the last refresh failed (`error` says why): the
+   * session is retrying, or stopped on the failure, and the credentials run out at `expiresAt`.
+   * A UI shows this as a non-blocking warning; AWS calls keep working until then.
+   */
+  readonly degraded: boolean;
   /** Server time minus local time, in milliseconds, as last estimated. */
   readonly clockSkewMs: number;
 }

@@ -1,5 +1,10 @@
 import type { StsExchangeResult } from '../credentials/StsCredentials.js';
-import type { FedcredsError, StsError } from '../errors.js';
+import {
+  IdentityChangedError,
+  type FedcredsError,
+  type IdentityRef,
+  type StsError,
+} from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import { raceSignal } from '../time/raceSignal.js';
 import { timeoutSignal } from '../time/timeoutSignal.js';
@@ -11,6 +16,7 @@ import { describeToken, type TokenDescription } from './describeToken.js';
 import type { FederatedSession, SessionCredentials } from './FederatedSession.js';
 import type { TokenKind } from './resolveSessionOptions.js';
 import type { SessionRecord } from './SessionRecord.js';
+import { isAnotherUser } from './sessionIdentity.js';
 import { isTokenCloseToExpiry } from './sessionPolicy.js';
 import { toSessionRecord, type StsOutputFields } from './toSessionRecord.js';
 
@@ -30,6 +36,13 @@ export interface FetchContext {
    * group should hold before the STS call in case this tab closes during it.
    */
   readonly onToken?: (() => void) | undefined;
+  /**
+   * Whom the session's credentials belong to: a token naming another subject (or issuer) is
+   * refused with `IdentityChangedError` before it reaches STS. `null` accepts any user.
+   */
+  readonly identity?: IdentityRef | null | undefined;
+  /** Reports a decision (a forced re-acquisition, a re-signing) to the session's logger. */
+  readonly log?: ((message: string, details?: Record<string, unknown>) => void) | undefined;
 }
 
 /** One successful refresh: the record to hold, and what the v2-style fields mirror. */
@@ -58,6 +71,7 @@ export async function fetchSessionRecord(
   if (tokenKind !== null) {
     token = await getToken(context, false, signal);
     if (isTokenCloseToExpiry(token.description.expiresAtMs, context.clockSkewMs, clock.now())) {
+      context.log?.('IdP token close to expiry: re-acquiring it before STS');
       forced = true;
       token = await getToken(context, true, signal);
     }
@@ -70,16 +84,19 @@ export async function fetchSessionRecord(
     } catch (error) {
       const failure = toFedcredsError(error);
       if (!forced && tokenKind !== null && isTokenRejection(failure)) {
+        context.log?.('STS rejected the IdP token: re-acquiring it once', { code: failure.code });
         forced = true;
         token = await getToken(context, true, signal);
         continue;
       }
       if (!skewCorrected && isClockSkewCorrection(failure)) {
         // The SDK just learned the signing clock was off and corrected it: sign again.
+        context.log?.('STS refused the signing time; the SDK corrected its clock: signing again');
         skewCorrected = true;
         continue;
       }
       if (!forced && master && isSigningCredentialsExpiry(failure)) {
+        context.log?.('the master credentials expired at STS: refreshing the master once');
         forced = true;
         await raceSignal(master.refresh({ force: true }), signal);
         continue;
@@ -116,10 +133,15 @@ async function getToken(
     timers: context.timers,
   });
   context.onToken?.();
-  return {
-    value,
-    description: describeToken(value, context.tokenKind === 'saml' ? 'saml' : 'jwt'),
-  };
+  const description = describeToken(value, context.tokenKind === 'saml' ? 'saml' : 'jwt');
+  const expected = context.identity;
+  if (expected && isAnotherUser(expected, description)) {
+    throw new IdentityChangedError(
+      { issuer: expected.issuer, subject: expected.subject },
+      { issuer: description.issuer, subject: description.subject },
+    );
+  }
+  return { value, description };
 }
 
 async function exchange(

@@ -25,7 +25,12 @@ export type SessionAction =
   /** The clock passed `expiresAt` before new credentials arrived. */
   | { type: 'credentialsExpired' }
   /** `signOut()`, here or elsewhere. */
-  | { type: 'signedOut' };
+  | { type: 'signedOut' }
+  /**
+   * The IdP's user is no longer the one the credentials belong to: they are dropped and the
+   * session stops on `error` (an `IdentityChangedError`) until the app or the user moves on.
+   */
+  | { type: 'identityChanged'; error: FedcredsError };
 
 /**
  * The snapshot of a session that has not started: what a server renders, and what hydration
@@ -40,6 +45,7 @@ export const initialSessionState: SessionSnapshot = Object.freeze({
   error: null,
   lastRefreshedAt: null,
   isRefreshing: false,
+  degraded: false,
   clockSkewMs: 0,
 });
 
@@ -127,6 +133,13 @@ export function reduceSession(state: SessionSnapshot, action: SessionAction): Se
         status: 'signed-out',
         clockSkewMs: state.clockSkewMs,
       });
+    case 'identityChanged':
+      return update(state, {
+        ...initialSessionState,
+        status: 'reauth-required',
+        error: action.error,
+        clockSkewMs: state.clockSkewMs,
+      });
     default:
       return assertNever(action);
   }
@@ -138,14 +151,13 @@ export function reduceSession(state: SessionSnapshot, action: SessionAction): Se
  * the tests of every transition check them.
  */
 function update(state: SessionSnapshot, changes: Partial<SessionSnapshotFields>): SessionSnapshot {
-  let changed = false;
-  for (const key of Object.keys(changes) as (keyof SessionSnapshotFields)[]) {
-    if (!Object.is(state[key], changes[key])) {
-      changed = true;
-      break;
-    }
+  const next = { ...state, ...changes };
+  // Decided here, once, for every UI: credentials served while the last refresh failed.
+  next.degraded = next.credentials !== null && next.error !== null;
+  for (const key of Object.keys(next) as (keyof SessionSnapshotFields)[]) {
+    if (!Object.is(state[key], next[key])) return Object.freeze(next) as SessionSnapshot;
   }
-  return changed ? (Object.freeze({ ...state, ...changes }) as SessionSnapshot) : state;
+  return state;
 }
 
 function assertNever(action: never): never {

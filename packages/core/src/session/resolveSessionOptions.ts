@@ -19,8 +19,14 @@ import type {
 import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from './planRefresh.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import { browserEnvironment, type SessionEnvironment } from './SessionEnvironment.js';
+import { sessionLog, type SessionLog } from './SessionLogger.js';
 import type { SessionPersistence } from './sessionPersistence.js';
 
+/**
+ * Default time `refresh()` and a credential read keep waiting while the session retries a
+ * transient failure, in milliseconds.
+ */
+export const DEFAULT_RECOVERY_TIMEOUT_MS = 30_000;
 /** Default timeout of each STS request and each token acquisition, in milliseconds. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
@@ -37,6 +43,8 @@ export interface ResolvedSessionOptions {
   readonly refreshWindowMs: number;
   readonly refreshJitterMs: number;
   readonly requestTimeoutMs: number;
+  readonly recoveryTimeoutMs: number;
+  readonly log: SessionLog;
   readonly retry: Required<RetryOptions>;
   readonly persistence: SessionPersistence;
   readonly storageKey: string;
@@ -93,6 +101,14 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     options.requestTimeoutMs,
     DEFAULT_REQUEST_TIMEOUT_MS,
   );
+  const recoveryTimeoutMs = nonNegative(
+    'recoveryTimeoutMs',
+    options.recoveryTimeoutMs,
+    DEFAULT_RECOVERY_TIMEOUT_MS,
+  );
+  if (options.logger !== undefined && typeof options.logger !== 'function') {
+    throw new InvalidParameterError('logger', 'must be a function receiving each log entry');
+  }
   const retry = {
     baseDelayMs: positive(
       'retry.baseDelayMs',
@@ -118,6 +134,8 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     refreshWindowMs,
     refreshJitterMs,
     requestTimeoutMs,
+    recoveryTimeoutMs,
+    log: sessionLog(options.logger),
     retry,
     persistence: options.persistence ?? 'memory',
     storageKey: options.storageKey ?? `fedcreds:session:${roleArn ?? 'session-token'}`,
