@@ -131,12 +131,13 @@ export function parseWireRecord(value: unknown, nowMs: number): SessionRecord | 
   return sane ? record : null;
 }
 
-function isId(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_ID_LENGTH;
+/** A non-empty string of at most `max` characters (an id's bound by default). */
+export function isId(value: unknown, max = MAX_ID_LENGTH): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= max;
 }
 
 /** A time no later than now (give or take the tolerance) and not before 1970. */
-function isPastTime(value: unknown, nowMs: number): boolean {
+export function isPastTime(value: unknown, nowMs: number): boolean {
   return (
     typeof value === 'number' &&
     Number.isFinite(value) &&

@@ -1,8 +1,11 @@
 import type { SessionRecord } from '../session/SessionRecord.js';
-import { CROSS_TAB_PROTOCOL, FUTURE_TOLERANCE_MS, parseWireRecord } from './crossTabMessage.js';
+import {
+  CROSS_TAB_PROTOCOL,
+  isId as isBounded,
+  isPastTime,
+  parseWireRecord,
+} from './crossTabMessage.js';
 
-/** Longest tab id, request id or group key accepted. */
-const MAX_ID_LENGTH = 128;
 /** Longest issuer or subject accepted: URLs and user ids, far shorter in practice. */
 const MAX_CLAIM_LENGTH = 2_048;
 
@@ -108,17 +111,4 @@ export function parseLobbyMessage(data: unknown, nowMs: number): LobbyMessage | 
     default:
       return null;
   }
-}
-
-function isBounded(value: unknown, max = MAX_ID_LENGTH): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= max;
-}
-
-function isPastTime(value: unknown, nowMs: number): boolean {
-  return (
-    typeof value === 'number' &&
-    Number.isFinite(value) &&
-    value >= 0 &&
-    value <= nowMs + FUTURE_TOLERANCE_MS
-  );
 }
