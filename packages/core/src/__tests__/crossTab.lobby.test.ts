@@ -155,42 +155,64 @@ describe('the lobby (joinWhenSignedOut)', () => {
     const [aliceOffer, bobOffer] = [await offerOf(alice), await offerOf(bob)];
     const lobbyName = ofType('join-request')[0]!.name;
 
-    // An intruder plays a group's host: it holds a host lock and answers with `forged`.
+    // An intruder plays a group's host: it holds that group's host lock while a tab asks, and
+    // answers with `forged`.
     let forged: (id: unknown) => unknown = () => null;
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    void locks.request(`${lobbyName}:host:intruder`, { mode: 'exclusive' }, () => held);
-    await hosting(1);
+    /** Replies that reached the reply channel (a listener of its own there sees each). */
+    let delivered = 0;
     const intruder = new BroadcastChannel(lobbyName);
     intruder.addEventListener('message', ({ data }) => {
       const request = data as Record<string, unknown>;
       if (request['type'] !== 'join-request') return;
-      const reply = new BroadcastChannel(`${lobbyName}:reply:${String(request['id'])}`);
+      const name = `${lobbyName}:reply:${String(request['id'])}`;
+      const witness = new BroadcastChannel(name);
+      witness.addEventListener('message', () => {
+        delivered += 1;
+        witness.close();
+      });
+      const reply = new BroadcastChannel(name);
       reply.postMessage(forged(request['id']));
       reply.close();
     });
-    const askWith = async (forge: (id: unknown) => unknown) => {
+    const askWith = async (forge: (id: unknown) => unknown, hostOf = aliceOffer['group']) => {
       forged = forge;
-      const asked = ofType('join-request').length;
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => (release = resolve));
+      const hostLock = `${lobbyName}:host:${String(hostOf)}`;
+      void locks.request(hostLock, { mode: 'exclusive' }, () => held);
+      await hosting(1);
+      const replies = delivered;
       const joiner = await tab(null);
       joiner.start();
-      await until(() => ofType('join-request').length === asked + 1);
+      // The reply arrived before the answer timeout runs out: a refusal is the checks' doing.
+      await until(() => delivered === replies + 1);
+      await flush();
       await time.advance(600, flush);
       await settled(joiner);
+      release();
+      // Let go (a tab that joined queues for the same lock, and holds it next).
+      if (statusOf(joiner) !== 'ready') await until(() => !locks.heldNames.includes(hostLock));
       return joiner;
     };
     const record = aliceOffer['record'] as Record<string, unknown>;
     const now = time.now();
-    const cases: [string, (id: unknown) => unknown, string][] = [
+    const cases: [string, (id: unknown) => unknown, string, unknown?][] = [
+      [
+        'an answer for a group whose host is not there',
+        (id) => ({ ...bobOffer, id }),
+        'no group answered',
+      ],
       [
         'a key not its user’s',
         (id) => ({ ...aliceOffer, id, group: bobOffer['group'] }),
         'an offer whose key is not its user’s',
+        bobOffer['group'],
       ],
       [
         'another identity’s credentials',
         (id) => ({ ...bobOffer, id, record }),
         'an offer of credentials that are not the group’s, or no longer usable',
+        bobOffer['group'],
       ],
       [
         'another user’s hand-off than it names',
@@ -244,8 +266,8 @@ describe('the lobby (joinWhenSignedOut)', () => {
       ],
       ['not an object', () => 'join-offer', 'no group answered'],
     ];
-    for (const [what, forge, refusal] of cases) {
-      const joiner = await askWith(forge);
+    for (const [what, forge, refusal, hostOf] of cases) {
+      const joiner = await askWith(forge, hostOf);
       expect([what, statusOf(joiner), joiner.source.user]).toEqual([what, 'signed-out', null]);
       expect([what, refusals().at(-1)]).toEqual([
         what,
@@ -268,7 +290,6 @@ describe('the lobby (joinWhenSignedOut)', () => {
       'not joining another tab’s group: an offer of credentials that are not the group’s, or no longer usable',
     );
     intruder.close();
-    release();
   });
 
   it('answers a tab asking in a loop once, and a flood of tabs at most 20 times a second', async () => {

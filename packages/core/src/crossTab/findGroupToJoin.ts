@@ -48,19 +48,19 @@ type Answer = Extract<LobbyMessage, { type: 'join-offer' | 'join-decline' }>;
 
 /**
  * Asks the lobby whether exactly one group is live, and checks what it offers. The lock manager
- * counts the groups whose host is present (`locks.query()`): with none, no question is asked;
+ * shows the groups whose host is present (`locks.query()`): with none, no question is asked;
  * with two or more, the tab would not know whose group to join, and none is joined. Otherwise a
- * `join-request` goes out and the answers are collected on a reply channel only this tab opened,
- * until every counted host answered, a second group did, `answerTimeoutMs` passed, or `signal`
- * aborted (without `query()`, for the whole timeout). An offer is taken only if it is the one
+ * `join-request` goes out and the answers — from that group only — are collected on a reply
+ * channel only this tab opened, until the host answered, a second group did, `answerTimeoutMs`
+ * passed, or `signal` aborted (without `query()`, from any group, for the whole timeout). An offer is taken only if it is the one
  * group that answered, its key is the hash of the user it names under this tab's prefix, role and
  * STS, the group's sign-out marker is older than the user's token, and its credentials are that
  * identity's, unexpired and issued after the marker.
  */
 export async function findGroupToJoin(input: FindGroupInput): Promise<FindGroupOutcome> {
-  const hosts = await countHosts(input.transport.locks, input.names);
-  if (hosts === 0) return refuse('no group of this origin is live');
-  if (hosts !== null && hosts > 1) return refuse('more than one group is live: whose to join?');
+  const hosts = await hostedGroups(input.transport.locks, input.names);
+  if (hosts?.size === 0) return refuse('no group of this origin is live');
+  if (hosts && hosts.size > 1) return refuse('more than one group is live: whose to join?');
   const answers = await ask(input, hosts);
   if (answers.length === 0) return refuse('no group answered');
   if (answers.length > 1) return refuse('more than one group answered: whose to join?');
@@ -92,23 +92,27 @@ function refuse(reason: string): FindGroupOutcome {
   return { refused: reason };
 }
 
-/** Groups whose host holds its lock now; `null` when the lock manager cannot say. */
-async function countHosts(locks: CrossTabLocks, names: LobbyNames): Promise<number | null> {
+/** The keys of the groups whose host holds its lock now; `null` when the lock manager cannot say. */
+async function hostedGroups(locks: CrossTabLocks, names: LobbyNames): Promise<Set<string> | null> {
   if (!locks.query) return null;
   try {
     const { held = [] } = await locks.query();
     const prefix = names.host('');
-    const hosts = held
-      .map((lock) => lock.name)
-      .filter((name) => typeof name === 'string' && name.startsWith(prefix));
-    return new Set(hosts).size;
+    const keys = new Set<string>();
+    for (const { name } of held) {
+      if (typeof name === 'string' && name.startsWith(prefix)) keys.add(name.slice(prefix.length));
+    }
+    return keys;
   } catch {
     return null;
   }
 }
 
-/** Posts a request and collects one answer per group (an offer over a decline, the later term). */
-function ask(input: FindGroupInput, hosts: number | null): Promise<Answer[]> {
+/**
+ * Posts a request and collects one answer per group (an offer over a decline, the later term),
+ * only from the groups whose host the lock manager showed, when it could.
+ */
+function ask(input: FindGroupInput, hosts: Set<string> | null): Promise<Answer[]> {
   const { transport, names, clock, timers, signal } = input;
   if (signal.aborted) return Promise.resolve([]);
   const id = randomId();
@@ -127,6 +131,8 @@ function ask(input: FindGroupInput, hosts: number | null): Promise<Answer[]> {
     reply.addEventListener('message', ({ data }) => {
       const message = parseLobbyMessage(data, clock.now());
       if (!message || message.id !== id || message.type === 'join-request') return;
+
+      if (hosts && !hosts.has(message.group)) return;
       const known = byGroup.get(message.group);
       if (
         !known ||
@@ -135,7 +141,7 @@ function ask(input: FindGroupInput, hosts: number | null): Promise<Answer[]> {
       ) {
         byGroup.set(message.group, message);
       }
-      if (byGroup.size > 1 || (hosts !== null && byGroup.size >= hosts)) finish();
+      if (byGroup.size > 1 || (hosts && byGroup.size >= hosts.size)) finish();
     });
     const timer = timers.setTimeout(finish, input.answerTimeoutMs);
     signal.addEventListener('abort', finish, { once: true });

@@ -25,11 +25,11 @@ export async function joinAnotherTab(input: JoinAnotherTabInput): Promise<GroupO
   const hasNoUser = async () => (await describeUser.call(source).catch(() => undefined)) === null;
   if (!(await hasNoUser())) return null;
   const found = await findGroupToJoin(input);
+  if (input.signal.aborted) return null;
   if (!found.offer) {
     log('debug', `not joining another tab’s group: ${found.refused}`);
     return null;
   }
-  if (input.signal.aborted) return null;
   if (!(await hasNoUser())) {
     log('debug', 'not joining another tab’s group: this tab has a user of its own now');
     return null;
