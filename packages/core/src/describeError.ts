@@ -1,4 +1,10 @@
-import { FedcredsError, ReauthRequiredError, StsError, type FedcredsErrorCode } from './errors.js';
+import {
+  FedcredsError,
+  IdentityChangedError,
+  ReauthRequiredError,
+  StsError,
+  type FedcredsErrorCode,
+} from './errors.js';
 
 /** What {@link describeError} says about a failure: one line for the user, one for the developer. */
 export interface ErrorDescription {
@@ -72,6 +78,10 @@ const FALLBACK_SENTENCE = 'Something went wrong. Please try again.';
 /** `fetch` failures (offline, CORS, refused) surface as a `TypeError` from the SDK's handler. */
 const NETWORK_SENTENCE = ERROR_SENTENCES.ERR_NETWORK;
 
+/** The sentence for an {@link IdentityChangedError}: another account signed in meanwhile. */
+const IDENTITY_CHANGED_SENTENCE =
+  'A different account signed in meanwhile (perhaps in another tab). Please sign in again to continue.';
+
 /**
  * Turns any failure — a {@link FedcredsError}, an AWS SDK service error, a `fetch` failure — into a
  * sentence for end users and a separate detail for developers, so a UI never shows a code or an
@@ -87,7 +97,11 @@ export function describeError(error: unknown): ErrorDescription {
   if (error instanceof FedcredsError) {
     const signedOut = error instanceof ReauthRequiredError && error.reason === 'signed_out';
     return {
-      sentence: signedOut ? ERROR_SENTENCES.ERR_SIGNED_OUT : ERROR_SENTENCES[error.code],
+      sentence: signedOut
+        ? ERROR_SENTENCES.ERR_SIGNED_OUT
+        : error instanceof IdentityChangedError
+          ? IDENTITY_CHANGED_SENTENCE
+          : ERROR_SENTENCES[error.code],
       detail: fedcredsDetail(error),
       code: error.code,
       retryable: error.retryable,

@@ -8,7 +8,8 @@ import type { AwsCredentialsState } from './credentialsStore.js';
 export interface RequireAwsCredentialsProps {
   /**
    * Rendered whenever the session holds usable credentials — also while a refresh retries, and
-   * after a refresh failed while the old credentials are still valid (read `lastError` to say so).
+   * after a refresh failed while the old credentials are still valid (`degraded` and `error` of
+   * `useAwsCredentials()` say so).
    */
   children?: ReactNode;
   /** Rendered while the session works towards credentials (`idle`, `loading`, `expired`). @default null */

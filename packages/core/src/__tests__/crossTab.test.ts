@@ -258,9 +258,12 @@ describe('createCrossTabCoordinator', () => {
     const names: string[] = [];
     const first = await tab({ crossTab: { channel: spyChannel(posted, names) } });
     const second = await tab();
+    // The first tab calls STS (and so announces the credentials on the spied channel); the
+    // second, started once it has them, adopts them. Started together, either could lead.
     first.start();
+    await until(() => first.getSnapshot().status === 'ready');
     second.start();
-    await until(() => [first, second].every((s) => s.getSnapshot().status === 'ready'));
+    await until(() => second.getSnapshot().status === 'ready');
     await quiet(first, second)();
     const [announced] = posted.filter(
       (message) => (message as { type?: unknown }).type === 'credentials',

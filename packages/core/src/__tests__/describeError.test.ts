@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AbortedError,
   describeError,
+  IdentityChangedError,
   ERROR_SENTENCES,
   InvalidParameterError,
   NetworkError,
@@ -95,6 +96,13 @@ describe('describeError', () => {
     });
     expect(describeError(new ReauthRequiredError('invalid_grant'))).toMatchObject({
       sentence: 'Your sign-in has ended. Please sign in again.',
+      needsSignIn: true,
+    });
+    expect(
+      describeError(new IdentityChangedError({ subject: 'alice' }, { subject: 'bob' })),
+    ).toMatchObject({
+      sentence:
+        'A different account signed in meanwhile (perhaps in another tab). Please sign in again to continue.',
       needsSignIn: true,
     });
     expect(describeError(new AbortedError()).needsSignIn).toBe(false);

@@ -9,11 +9,9 @@ import {
 } from '../errors.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
-import { systemClock } from '../time/Clock.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { SignInOptions } from '../tokenSources/TokenSource.js';
 import { attachSession, type SessionHooks } from './attachSession.js';
-import { awaitRecovery } from './awaitRecovery.js';
 import { EventBus, guard } from './EventBus.js';
 import type {
   FederatedSession,
@@ -23,7 +21,8 @@ import type {
   SessionSignOutOptions,
   SessionSnapshot,
 } from './FederatedSession.js';
-import { fetchSessionRecord, isAnotherUser, type FetchedRecord } from './fetchSessionRecord.js';
+import { fetchSessionRecord, type FetchedRecord } from './fetchSessionRecord.js';
+import { identityRefOf, isAnotherUser } from './sessionIdentity.js';
 import { mirrorOnCredentials } from './mirrorOnCredentials.js';
 import {
   credentialsReceived,
@@ -36,6 +35,7 @@ import type { ResolvedSessionOptions } from './resolveSessionOptions.js';
 import { lazySessionStore, type SessionStore } from './sessionPersistence.js';
 import { isFresh, isTerminalStatus } from './sessionPolicy.js';
 import { credentialsOfRecord, isSameRecord, type SessionRecord } from './SessionRecord.js';
+import { credentialProviderOf, settleWithSession, type ReadHost } from './sessionReads.js';
 import { SessionTimetable } from './SessionTimetable.js';
 
 /**
@@ -81,19 +81,29 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // Bound, so it can be passed around (`useSyncExternalStore(session.subscribe, …)`);
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
-    // The hot path SDK clients take when they ask: one clock read, one comparison. `Date.now` is
-    // called directly for the default clock (it needs no receiver), sparing an indirection.
-    const clock = options.clock;
-    const now = clock === systemClock ? Date.now : () => clock.now();
-    this.credentialProvider = (properties) => {
-      const credentials = this.#state.credentials;
-      const force = properties?.['forceRefresh'] === true;
-      if (credentials !== null && !force && now() < this.#time.usableUntilMs) {
-        return Promise.resolve(credentials);
-      }
-      return this.#provideSlowly(force);
-    };
+    this.credentialProvider = credentialProviderOf(this.#reads);
   }
+
+  /** The engine as the read path sees it (see `sessionReads`). */
+  readonly #reads: ReadHost = ((engine: SessionEngine): ReadHost => ({
+    get clock() {
+      return engine.#o.clock;
+    },
+    snapshot: () => engine.#state,
+    started: () => engine.#starts > 0,
+    inFlight: () => engine.#inFlight,
+    usableUntilMs: () => engine.#time.usableUntilMs,
+    isBackingOff: (nowMs) => engine.#time.isBackingOff(nowMs),
+    tick: () => engine.#tick(),
+    runRefresh: (reason) => engine.#runRefresh(reason),
+    forceRefresh: () => engine.refresh({ force: true }),
+    recovery: () => ({
+      events: engine.#events,
+      timers: engine.#o.timers,
+      timeoutMs: engine.#o.recoveryTimeoutMs,
+      signal: (engine.#lifetime ??= new AbortController()).signal,
+    }),
+  }))(this);
 
   getSnapshot(): SessionSnapshot {
     return this.#state;
@@ -156,7 +166,10 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     ) {
       return Promise.resolve(credentials);
     }
-    return this.#recovering(this.#runRefresh(options.force === true ? 'forced' : 'requested'));
+    return settleWithSession(
+      this.#reads,
+      this.#runRefresh(options.force === true ? 'forced' : 'requested'),
+    );
   }
 
   async signIn(options?: SignInOptions): Promise<void> {
@@ -183,50 +196,6 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   }
 
   // ---------------------------------------------------------------- the refresh
-
-  #provideSlowly(force: boolean): Promise<AwsCredentialIdentity> {
-    if (force) return this.refresh({ force: true });
-    if (this.#inFlight) return this.#recovering(this.#inFlight);
-    const state = this.#state;
-    if (state.status === 'signed-out') {
-      return Promise.reject(
-        new SignedOutError(
-          'The session is signed out; call signIn() before using its credentials.',
-        ),
-      );
-    }
-    const now = this.#o.clock.now();
-    // Timers may have slept: look at the clock before anything else.
-    if (this.#starts > 0) this.#tick();
-    if (this.#inFlight) return this.#recovering(this.#inFlight);
-    if (state.error && isTerminalStatus(this.#state.status)) return Promise.reject(state.error);
-    if (state.error && this.#time.isBackingOff(now)) {
-      // Never hammer STS from every SDK call while backing off, started or not: a started session
-      // retries by itself (wait for it); one used before start() says why there is nothing.
-      return this.#starts > 0 ? this.#awaitRecovery(state.error) : Promise.reject(state.error);
-    }
-    return this.#recovering(this.#runRefresh('a read found no usable credentials'));
-  }
-
-  /**
-   * `run`, or — when it fails with an error the session is retrying — the session's recovery
-   * within `recoveryTimeoutMs`, so callers settle the way the snapshot does.
-   */
-  #recovering(run: Promise<AwsCredentialIdentity>): Promise<AwsCredentialIdentity> {
-    return run.catch((error: unknown) => {
-      const failure = toFedcredsError(error);
-      const retrying =
-        failure.retryable && this.#starts > 0 && this.#time.isBackingOff(this.#o.clock.now());
-      if (!retrying || this.#o.recoveryTimeoutMs === 0) throw failure;
-      return this.#awaitRecovery(failure);
-    });
-  }
-
-  #awaitRecovery(lastError: FedcredsError): Promise<AwsCredentialIdentity> {
-    const { timers, recoveryTimeoutMs: timeoutMs } = this.#o;
-    const signal = (this.#lifetime as AbortController).signal;
-    return awaitRecovery({ events: this.#events, timers, timeoutMs, signal }, lastError);
-  }
 
   #runRefresh(reason: string): Promise<AwsCredentialIdentity> {
     if (this.#inFlight) return this.#inFlight;
@@ -265,7 +234,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
           const own = fetched as FetchedRecord | null;
           this.#apply(record, 'sts', own?.record === record ? own : null);
         }
-        return this.#state.credentials as AwsCredentialIdentity;
+        // Null only when the record named another user and the session stopped on it.
+        if (!this.#state.credentials) throw this.#state.error ?? new SignedOutError();
+        return this.#state.credentials;
       },
       (error: unknown) => {
         throw this.#fail(toFedcredsError(error), epoch, signal);
@@ -294,16 +265,14 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     origin: 'sts' | 'storage' | 'peer',
     fetched: FetchedRecord | null = null,
   ): void {
-    if (this.#identity && isAnotherUser(this.#identity, record.identity ?? {})) {
+    const identity = identityRefOf(record.identity);
+    if (this.#identity && identity && isAnotherUser(this.#identity, identity)) {
       // Another tab's or the storage's record for another user: never held silently.
-      const { issuer, subject } = record.identity ?? {};
-      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, { issuer, subject }));
+      this.#stopOnIdentityChange(new IdentityChangedError(this.#identity, identity));
       return;
     }
     const credentials = credentialsOfRecord(record);
-    if (record.identity?.subject !== undefined) {
-      this.#identity = { issuer: record.identity.issuer, subject: record.identity.subject };
-    }
+    this.#identity = identity ?? this.#identity;
     this.#o.log('debug', `credentials from ${origin}`, { expiresAtMs: record.expiresAtMs });
     this.#time.hold(record);
     mirrorOnCredentials(this.credentials, this.#o.tokenKind, record, fetched);
@@ -346,10 +315,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   /** Drops another user's credentials and stops (see `IdentityChangedError`); the IdP user stays. */
   #stopOnIdentityChange(error: IdentityChangedError): void {
     this.#o.log('warn', 'the IdP user changed: dropping the credentials and stopping');
-    this.#identity = null;
-    this.#time.clear();
-    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
-    this.#store.clear();
+    this.#forget();
     this.#dispatch({ type: 'identityChanged', error });
     this.#events.emit('identity-changed', { previous: error.previous, next: error.next });
     const failure = { error, willRetry: false, attempt: 1 };
@@ -415,19 +381,24 @@ export class SessionEngine extends Subscribable implements FederatedSession {
   #clearLocally(): void {
     this.#o.log('debug', 'signed out: credentials dropped');
     this.#epoch += 1;
-    this.#identity = null;
     this.#inFlight = null;
     if (this.#lifetime) {
       this.#lifetime.abort(new SignedOutError());
       this.#lifetime = new AbortController();
     }
     this.#alarm.clear();
-    this.#time.clear();
-    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
-    this.#store.clear();
+    this.#forget();
     const wasSignedOut = this.#state.status === 'signed-out';
     this.#dispatch({ type: 'signedOut' });
     if (!wasSignedOut) this.#events.emit('signed-out', {});
+  }
+
+  /** Forgets the credentials held (memory, the v2-style fields, storage) and whose they were. */
+  #forget(): void {
+    this.#identity = null;
+    this.#time.clear();
+    mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
+    this.#store.clear();
   }
 
   #onMasterReauth(error: ReauthRequiredError): void {

@@ -16,6 +16,7 @@ import { describeToken, type TokenDescription } from './describeToken.js';
 import type { FederatedSession, SessionCredentials } from './FederatedSession.js';
 import type { TokenKind } from './resolveSessionOptions.js';
 import type { SessionRecord } from './SessionRecord.js';
+import { isAnotherUser } from './sessionIdentity.js';
 import { isTokenCloseToExpiry } from './sessionPolicy.js';
 import { toSessionRecord, type StsOutputFields } from './toSessionRecord.js';
 
@@ -141,13 +142,6 @@ async function getToken(
     );
   }
   return { value, description };
-}
-
-/** Whether a token describes another subject (or IdP) than `expected`; unknown fields match. */
-export function isAnotherUser(expected: IdentityRef, actual: IdentityRef): boolean {
-  const differs = (a: string | undefined, b: string | undefined) =>
-    a !== undefined && b !== undefined && a !== b;
-  return differs(expected.subject, actual.subject) || differs(expected.issuer, actual.issuer);
 }
 
 async function exchange(

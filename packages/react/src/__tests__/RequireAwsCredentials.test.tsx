@@ -105,6 +105,37 @@ describe('RequireAwsCredentials', () => {
     expect(session.getSnapshot().credentials?.accessKeyId).toBe(accessKeyId);
   });
 
+  it('refresh() hit by two throttled answers settles with the recovery: new keys, no stale error, degraded only meanwhile', async () => {
+    // Real timers, a short backoff: the session retries against the dev stack's STS by itself.
+    const session = await webIdentitySession(devstack, {
+      retry: { baseDelayMs: 20, maxDelayMs: 40 },
+    });
+    const seen: string[] = [];
+    function Status() {
+      const { status, error, degraded } = useAwsCredentials();
+      const line = `${status}/${error?.code ?? 'none'}/${degraded ? 'degraded' : 'ok'}`;
+      if (seen.at(-1) !== line) seen.push(line);
+      return <p data-testid="line">{line}</p>;
+    }
+    renderInProvider(
+      session,
+      <RequireAwsCredentials fallback={<p>fallback</p>}>
+        <Status />
+      </RequireAwsCredentials>,
+    );
+    await act(() => untilStatus(session, 'ready'));
+    const { accessKeyId } = session.getSnapshot().credentials!;
+
+    devstack.faults.sts.failNext({ code: 'Throttling', count: 2 });
+    const refreshed = await act(() => session.refresh({ force: true }));
+
+    expect(refreshed.accessKeyId).not.toBe(accessKeyId);
+    expect(screen.getByTestId('line').textContent).toBe('ready/none/ok');
+    // The app stayed rendered throughout; the failures showed as degraded, never as a wall.
+    expect(seen).toContain('refreshing/ERR_STS_THROTTLED/degraded');
+    expect(seen.every((line) => !line.startsWith('error'))).toBe(true);
+  });
+
   it('without usable credentials renders the error as a sentence by default, and throws it only with throwOnError', async () => {
     denyNextWebIdentity(devstack);
     const session = await webIdentitySession(devstack);
