@@ -84,6 +84,7 @@ export default defineConfig({
       ),
       // The packed tarballs installed into a scratch app outside the workspace (needs `pnpm build`).
       project('packages', './tests/packages', 'node', ['**/*.test.ts'], {
+        globalSetup: ['./packOnce.ts'],
         testTimeout: 120_000,
         hookTimeout: 300_000,
       }),

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { installScratchApp, packWorkspace, PUBLISHED, workspaceDir } from './packWorkspace.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { installScratchApp, PUBLISHED, workspaceDir } from './packWorkspace.js';
 import type { Tarballs } from './packWorkspace.js';
 
 const run = promisify(execFile);
@@ -61,12 +61,11 @@ export const app = (): ReactElement => (
 `;
 
 describe('the packed packages, installed outside the workspace', () => {
-  let packDir: string;
-  let tarballs: Tarballs;
+  // Packed once for the project by packOnce.ts.
+  const tarballs: Tarballs = inject('tarballs');
   let appDir: string;
 
   beforeAll(async () => {
-    ({ dir: packDir, tarballs } = await packWorkspace());
     appDir = await mkdtemp(join(tmpdir(), 'fedcreds-scratch-app-'));
     const workspace = JSON.parse(await readFile(join(workspaceDir, 'package.json'), 'utf8')) as {
       devDependencies: Record<string, string>;
@@ -95,7 +94,6 @@ describe('the packed packages, installed outside the workspace', () => {
 
   afterAll(async () => {
     if (appDir) await rm(appDir, { recursive: true, force: true });
-    if (packDir) await rm(packDir, { recursive: true, force: true });
   });
 
   it.each(PUBLISHED)('@fedcreds/%s ships LICENSE, CHANGELOG.md and README.md', async (name) => {

@@ -54,29 +54,39 @@ export async function packWorkspace(): Promise<{ dir: string; tarballs: Tarballs
   };
 }
 
+/** The parts of a `package.json` {@link installApp} reads and rewrites. */
+export interface AppManifest {
+  name: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+  [field: string]: unknown;
+}
+
 /**
  * Makes `dir` an app outside the workspace whose `@fedcreds/*` come from the tarballs (also where
  * one package depends on another, through `overrides`, as the registry would serve them), and
- * installs it with pnpm, reusing the workspace's store so only missing metadata is fetched.
+ * installs it with pnpm, reusing the workspace's store so only missing metadata is fetched. The
+ * manifest's own `@fedcreds/*` ranges (an example's `^0.1.0`) are replaced by the tarballs.
  */
-export async function installScratchApp(
+export async function installApp(
   dir: string,
   tarballs: Tarballs,
-  dependencies: Record<string, string>,
-  devDependencies: Record<string, string> = {},
+  manifest: AppManifest,
 ): Promise<void> {
-  const fromTarball = Object.fromEntries(
-    PUBLISHED.map((name) => [`@fedcreds/${name}`, `file:${tarballs[name]}`]),
-  );
+  const fromTarballs = (deps: Record<string, string> = {}) =>
+    Object.fromEntries(
+      Object.entries(deps).map(([name, range]) => {
+        const packed = PUBLISHED.find((p) => name === `@fedcreds/${p}`);
+        return [name, packed === undefined ? range : `file:${tarballs[packed]}`];
+      }),
+    );
   await writeFile(
     join(dir, 'package.json'),
     `${JSON.stringify(
       {
-        name: 'fedcreds-scratch-app',
-        private: true,
-        type: 'module',
-        dependencies: { ...fromTarball, ...dependencies },
-        devDependencies,
+        ...manifest,
+        dependencies: fromTarballs(manifest.dependencies),
+        devDependencies: fromTarballs(manifest.devDependencies),
       },
       null,
       2,
@@ -96,4 +106,23 @@ export async function installScratchApp(
   );
   const storeDir = (await pnpm(['store', 'path'], workspaceDir)).trim();
   await pnpm(['install', '--prefer-offline', '--store-dir', storeDir], dir);
+}
+
+/** {@link installApp} for a scratch app that depends on all three packages and `dependencies`. */
+export async function installScratchApp(
+  dir: string,
+  tarballs: Tarballs,
+  dependencies: Record<string, string>,
+  devDependencies: Record<string, string> = {},
+): Promise<void> {
+  await installApp(dir, tarballs, {
+    name: 'fedcreds-scratch-app',
+    private: true,
+    type: 'module',
+    dependencies: {
+      ...Object.fromEntries(PUBLISHED.map((name) => [`@fedcreds/${name}`, 'packed'])),
+      ...dependencies,
+    },
+    devDependencies,
+  });
 }
