@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { axeScan, blocking } from './axeScan.js';
 import {
   ALICE,
+  UI_TIMEOUT_MS,
   addNote,
   click,
   downloadFile,
@@ -62,6 +63,55 @@ describe('the demo as a product (Chromium, strict CSP)', () => {
     );
     expect(small).toEqual([]);
   }
+
+  it('a second tab adopts the first tab’s credentials, and its timeline says so', async () => {
+    const { context, page } = await demo.openWatchedPage();
+    const webIdentityCalls = () =>
+      demo.devstack.stats().sts.byAction.AssumeRoleWithWebIdentity ?? 0;
+    const refreshGrants = () => demo.devstack.stats().oidc.tokenGrants.refresh_token ?? 0;
+    const timelineOf = (tab: Page, kind: string) =>
+      tab.locator(`[data-testid="timeline"] [data-kind="${kind}"]`);
+    await page.goto(`${demo.origin}/`);
+    await signInWithOidc(page, demo.origin, demo.devstack.urls.oidc, ALICE);
+    const grantsBefore = refreshGrants();
+    const calls = webIdentityCalls();
+
+    // A tab opened from this one (with a copy of its sessionStorage, as browsers do) joins its
+    // cross-tab group and takes the group's credentials instead of calling STS.
+    const opened = context.waitForEvent('page');
+    await page.evaluate((url) => void window.open(url, '_blank'), `${demo.origin}/`);
+    const second = await opened;
+    await second.setViewportSize(VIEWPORTS[0]);
+    await waitForText(second, 'status', 'ready');
+    expect(await textOf(second, 'access-key-id')).toBe(await textOf(page, 'access-key-id'));
+    expect(webIdentityCalls()).toBe(calls);
+
+    // The first tab refreshes: one STS call, and the second tab adopts the new key — its timeline
+    // tells that apart from a refresh of its own, the first tab's does not claim an adoption.
+    await click(page, 'refresh-now');
+    await waitForText(page, 'refresh-count', '1');
+    const renewed = await textOf(page, 'access-key-id');
+    await waitForText(second, 'access-key-id', renewed);
+    expect(webIdentityCalls()).toBe(calls + 1);
+    const adoption = timelineOf(second, 'adopted').first();
+    await adoption.waitFor({ timeout: UI_TIMEOUT_MS });
+    expect(await adoption.innerText()).toMatch(
+      /^\d\d:\d\d:\d\d\s+Adopted from another tab\s+New AWS credentials from another open tab, valid until \d\d:\d\d:\d\d\.$/,
+    );
+    expect(await timelineOf(page, 'adopted').count()).toBe(0);
+    expect(await timelineOf(page, 'refreshed').first().innerText()).toContain(
+      'Credentials refreshed',
+    );
+    // A new ID token shows only when the IdP issued one: not each time a refresh re-estimates the
+    // clock skew the token's expiry is shown through.
+    const renewals = refreshGrants() - grantsBefore;
+    expect(await timelineOf(page, 'token-renewed').count()).toBe(renewals);
+    expect(await timelineOf(second, 'token-renewed').count()).toBeLessThanOrEqual(renewals);
+
+    await expectAccessible(second, 'second tab');
+    await shoot(second, 'laptop-4-second-tab');
+    await second.close();
+  });
 
   for (const viewport of VIEWPORTS) {
     it(`works as a user clicks it at ${viewport.width}×${viewport.height} (${viewport.name})`, async () => {

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { ALICE, click, s3RoundTrip, submitLogin, textOf, waitForText } from './demoPage.js';
+import {
+  ALICE,
+  UI_TIMEOUT_MS,
+  click,
+  s3RoundTrip,
+  submitLogin,
+  textOf,
+  waitForText,
+} from './demoPage.js';
 import { demoForSuite } from './demoForSuite.js';
 
 describe('SAML sign-in', () => {
@@ -38,6 +46,10 @@ describe('SAML sign-in', () => {
     await page.reload();
     await waitForText(page, 'status', 'ready');
     expect(await textOf(page, 'sign-in-method')).toContain('fedcreds-demo-saml');
+    // The timeline says where they came from: restored, not a refresh of this tab's own.
+    const restored = page.locator('[data-testid="timeline"] [data-kind="restored"]');
+    expect(await restored.innerText({ timeout: UI_TIMEOUT_MS })).toContain('Credentials restored');
+    expect(await page.locator('[data-testid="timeline"] [data-kind="refreshed"]').count()).toBe(0);
     await s3RoundTrip(page, 'saml-after-reload.txt', 'Still here after a reload');
     expect(demo.devstack.stats().sts.byAction.AssumeRoleWithSAML).toBe(1);
 

@@ -1,4 +1,9 @@
-import { describeError, type FederatedSession } from '@fedcreds/core';
+import {
+  describeError,
+  type FederatedSession,
+  type SessionEventMap,
+  type SessionSnapshot,
+} from '@fedcreds/core';
 import { formatDuration, formatTime } from '../components/format';
 
 /** One line of the session timeline. */
@@ -10,7 +15,11 @@ export interface TimelineEntry {
   /** What it means, in a sentence. */
   text: string;
   tone: 'ok' | 'info' | 'warn' | 'danger';
-  /** The session event (or `token-renewed`), for tests and styling. */
+  /**
+   * The session event, for tests and styling: `refreshed` (this tab's own STS call), `adopted`
+   * (credentials another tab fetched), `restored` (the session's storage), `token-renewed`, or
+   * the event's own name.
+   */
   kind: string;
 }
 
@@ -26,11 +35,64 @@ export interface Timeline {
 
 const MAX_ENTRIES = 60;
 
+/**
+ * The token's expiry on the IdP's clock. The snapshot's `tokenExpiresAt` is on the local clock,
+ * shifted by the skew each STS exchange re-estimates (to within the `Date` header's second): the
+ * same token "moves" on every refresh, which is no renewal.
+ */
+const idpTokenExpiry = (snapshot: SessionSnapshot): number | null =>
+  snapshot.tokenExpiresAt === null
+    ? null
+    : snapshot.tokenExpiresAt.getTime() + snapshot.clockSkewMs;
+
+/**
+ * Expiry times closer than this are one token's: a JWT's `exp` has whole seconds, and a chained
+ * session's mirrors its master's, read through another session's skew estimate.
+ */
+const SAME_TOKEN_TOLERANCE_MS = 2_000;
+
+type Entry = Omit<TimelineEntry, 'id' | 'at'>;
+
+/**
+ * The line of a `refreshed` event, told by where the credentials came from: a cross-tab adoption
+ * or a restore made no AWS call here, and must not read as one.
+ */
+function refreshedEntry(
+  source: SessionEventMap['refreshed']['source'],
+  hadCredentials: boolean,
+  title: (name: string) => string,
+  until: string,
+): Entry {
+  switch (source) {
+    case 'peer':
+      return {
+        kind: 'adopted',
+        tone: 'info',
+        title: title('Adopted from another tab'),
+        text: `New AWS credentials from another open tab, valid until ${until}.`,
+      };
+    case 'storage':
+      return {
+        kind: 'restored',
+        tone: 'info',
+        title: title('Credentials restored'),
+        text: `The AWS credentials this tab had before the reload, valid until ${until}.`,
+      };
+    case 'sts':
+      return {
+        kind: 'refreshed',
+        tone: 'ok',
+        title: title(hadCredentials ? 'Credentials refreshed' : 'Credentials issued'),
+        text: `New AWS credentials, valid until ${until}.`,
+      };
+  }
+}
+
 export function createTimeline(): Timeline {
   let entries: readonly TimelineEntry[] = [];
   let nextId = 1;
   const listeners = new Set<() => void>();
-  const add = (entry: Omit<TimelineEntry, 'id' | 'at'>) => {
+  const add = (entry: Entry) => {
     entries = [{ ...entry, id: nextId++, at: new Date() }, ...entries].slice(0, MAX_ENTRIES);
     for (const listener of listeners) listener();
   };
@@ -44,16 +106,11 @@ export function createTimeline(): Timeline {
     add,
     track(session, label) {
       const title = (name: string) => (label === undefined ? name : `${label}: ${name}`);
-      let tokenExpiresAt = session.getSnapshot().tokenExpiresAt?.getTime() ?? null;
+      let tokenExpiresAt = idpTokenExpiry(session.getSnapshot());
       let hadCredentials = session.getSnapshot().credentials !== null;
       const offs = [
-        session.on('refreshed', ({ expiresAt }) => {
-          add({
-            kind: 'refreshed',
-            tone: 'ok',
-            title: title(hadCredentials ? 'Credentials refreshed' : 'Credentials issued'),
-            text: `New AWS credentials, valid until ${formatTime(expiresAt)}.`,
-          });
+        session.on('refreshed', ({ expiresAt, source }) => {
+          add(refreshedEntry(source, hadCredentials, title, formatTime(expiresAt)));
           hadCredentials = true;
         }),
         session.on('expiring', ({ msLeft }) =>
@@ -105,8 +162,12 @@ export function createTimeline(): Timeline {
         }),
         session.subscribe(() => {
           const snapshot = session.getSnapshot();
-          const next = snapshot.tokenExpiresAt?.getTime() ?? null;
-          if (next !== null && tokenExpiresAt !== null && next !== tokenExpiresAt) {
+          const next = idpTokenExpiry(snapshot);
+          if (
+            next !== null &&
+            tokenExpiresAt !== null &&
+            Math.abs(next - tokenExpiresAt) >= SAME_TOKEN_TOLERANCE_MS
+          ) {
             add({
               kind: 'token-renewed',
               tone: 'ok',

@@ -194,11 +194,13 @@ describe('createCrossTabCoordinator', () => {
     const before = stsCalls(devstack);
 
     const late = await tab();
+    const lateSources = countRefreshed(late);
     late.start();
     await until(() => late.getSnapshot().status === 'ready');
     await quiet(first!, second!, late)();
 
     expect(stsCalls(devstack)).toBe(before);
+    expect(lateSources.sources).toEqual(['peer']);
     expect(keyOf(late)).toBe(keyOf(first!));
     expect(late.getSnapshot().identity?.subject).toBe('alice');
     // The adopted record kept its expiry: the late tab plans its refresh on the same credentials.

@@ -232,7 +232,9 @@ export class SessionEngine extends Subscribable implements FederatedSession {
         // tab while it waited; applying them again would announce a second `refreshed`.
         if (!isSameRecord(record, this.#time.record)) {
           const own = fetched as FetchedRecord | null;
-          this.#apply(record, 'sts', own?.record === record ? own : null);
+          // Not fetched here: the coordinator handed back another tab's (a first refresh joined).
+          if (own?.record === record) this.#apply(record, 'sts', own);
+          else this.#apply(record, coordinator ? 'peer' : 'sts');
         }
         // Null only when the record named another user and the session stopped on it.
         if (!this.#state.credentials) throw this.#state.error ?? new SignedOutError();

@@ -241,8 +241,8 @@ describe('startOidcProvider', () => {
 
   describe('login page', () => {
     /** Starts a sign-in and follows its redirects, in one browser, to the login page. */
-    async function openLoginPage() {
-      const request = await newClient().createSigninRequest({});
+    async function openLoginPage(args: { login_hint?: string } = {}) {
+      const request = await newClient().createSigninRequest(args);
       const jar = new CookieJar();
       let response = await jar.fetch(request.url);
       while (response.status >= 300 && response.status < 400) {
@@ -272,6 +272,15 @@ describe('startOidcProvider', () => {
       await expect(
         loginWithPassword(request.url, { username: 'alice', password: 'not-her-password' }),
       ).rejects.toThrow(/rejected the credentials of "alice"/);
+    });
+
+    it('pre-fills the username with the request’s login_hint, escaped, as an IdP does', async () => {
+      const hinted = await (await openLoginPage({ login_hint: 'alice' })).response.text();
+      expect(hinted).toMatch(/<input id="username" name="username" type="text" value="alice"/);
+      const quoted = await (await openLoginPage({ login_hint: '"><b>x' })).response.text();
+      expect(quoted).toContain('value="&quot;&gt;&lt;b&gt;x"');
+      const plain = await (await openLoginPage()).response.text();
+      expect(plain).toMatch(/<input id="username" name="username" type="text" value=""/);
     });
 
     it('serves pages that load nothing from elsewhere and run no inline code', async () => {

@@ -68,10 +68,17 @@ export async function handleInteraction(
 
   const action = `/interaction/${encodeURIComponent(uid)}`;
   if (req.method === 'GET') {
+    // As real IdPs do: an app's `login_hint` pre-fills the username (the demo's hint field).
+    const loginHint = details.params.login_hint;
     return sendPage(
       res,
       200,
-      loginFormPage({ title: LOGIN_TITLE, action, hint: demoHint(config) }),
+      loginFormPage({
+        title: LOGIN_TITLE,
+        action,
+        hint: demoHint(config),
+        ...(typeof loginHint === 'string' && { username: loginHint }),
+      }),
     );
   }
   if (req.method !== 'POST') {
