@@ -4,7 +4,7 @@ import { CROSS_TAB_PROTOCOL, toWireRecord } from './crossTabMessage.js';
 import type { CrossTabChannel, CrossTabTransport } from './CrossTabTransport.js';
 import { isUserOf } from './GroupIdentity.js';
 import { parseLobbyMessage, type LobbyNames, type OutgoingLobbyMessage } from './lobbyMessage.js';
-import type { SignOutMarker } from './signOutMarker.js';
+import { signedInSince, type SignOutMarker } from './signOutMarker.js';
 
 /** A tab that asks again this soon after an answer is not answered: a loop, not a new tab. */
 const REPEAT_AFTER_MS = 1_000;
@@ -127,7 +127,7 @@ export class LobbyHost {
     if (!isUserOf(who, group.identity)) return null;
     const issuedAtMs = who.issuedAtMs ?? null;
     const signedOutAtMs = marker.read(member.clock.now());
-    if (signedOutAtMs !== null && !(issuedAtMs !== null && issuedAtMs > signedOutAtMs)) return null;
+    if (!signedInSince(issuedAtMs, signedOutAtMs)) return null;
     const { issuer, subject } = group.identity;
     return {
       type: 'join-offer' as const,

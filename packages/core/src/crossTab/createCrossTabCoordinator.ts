@@ -20,7 +20,7 @@ import { identifyTab, type TabUser } from './identifyTab.js';
 import { leadRefresh } from './leadRefresh.js';
 import { randomId } from './randomId.js';
 import type { CrossTabOptions } from './CrossTabOptions.js';
-import { signOutMarker } from './signOutMarker.js';
+import { signedInSince, signOutMarker } from './signOutMarker.js';
 import { TabLobby } from './TabLobby.js';
 
 export type { CrossTabOptions } from './CrossTabOptions.js';
@@ -331,7 +331,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     const atMs = marker.read(this.clock.now());
     if (atMs === null) return;
     const issuedAtMs = this.#user?.key === group.key ? this.#user.issuedAtMs : undefined;
-    if (issuedAtMs !== undefined && issuedAtMs > atMs) {
+    if (signedInSince(issuedAtMs, atMs)) {
       // The user signed in again since (a redirect sign-in, in this tab or another).
       marker.clear();
       return;

@@ -6,7 +6,7 @@ import type { CrossTabLocks, CrossTabTransport } from './CrossTabTransport.js';
 import { belongsTo, groupKeyOf, type GroupIdentity } from './GroupIdentity.js';
 import { parseLobbyMessage, type LobbyMessage, type LobbyNames } from './lobbyMessage.js';
 import { randomId } from './randomId.js';
-import type { SignOutMarker } from './signOutMarker.js';
+import { signedInSince, type SignOutMarker } from './signOutMarker.js';
 
 /** What {@link findGroupToJoin} works with. */
 export interface FindGroupInput {
@@ -77,10 +77,10 @@ export async function findGroupToJoin(input: FindGroupInput): Promise<FindGroupO
   }
   const now = input.clock.now();
   const signedOutAtMs = input.marker(answer.group).read(now);
-  const after = (atMs: number | null) => signedOutAtMs === null || (atMs ?? 0) > signedOutAtMs;
-  if (!after(answer.issuedAtMs)) return refuse('the group signed out');
+  if (!signedInSince(answer.issuedAtMs, signedOutAtMs)) return refuse('the group signed out');
   const { record } = answer;
-  if (!belongsTo(record, identity) || record.expiresAtMs <= now || !after(record.issuedAtMs)) {
+  const usable = record.expiresAtMs > now && signedInSince(record.issuedAtMs, signedOutAtMs);
+  if (!belongsTo(record, identity) || !usable) {
     return refuse('an offer of credentials that are not the group’s, or no longer usable');
   }
   return {

@@ -65,3 +65,15 @@ export function signOutMarker(
     clear: () => attempt((s) => s.removeItem(key), undefined),
   };
 }
+
+/**
+ * Whether a user whose token was issued at `issuedAtMs` signed in after the group's sign-out at
+ * `signedOutAtMs` (`null`: none): the one rule for telling a user who signed in again from a
+ * leftover, which the marker check, the lobby's host and a joining tab all apply.
+ */
+export function signedInSince(
+  issuedAtMs: number | null | undefined,
+  signedOutAtMs: number | null,
+): boolean {
+  return signedOutAtMs === null || (issuedAtMs != null && issuedAtMs > signedOutAtMs);
+}
