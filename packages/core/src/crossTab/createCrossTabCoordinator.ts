@@ -84,6 +84,8 @@ export interface CrossTabCoordinator extends SessionCoordinator {
  * (`tokenSource.signOut({ local: true })`), and a marker in `localStorage` (a time, no secret)
  * makes tabs that were stopped or closed, and reloads, stay signed out until the user signs in
  * again. Credentials and IdP users cross tabs only over BroadcastChannel, never storage or logs.
+ * With `joinWhenSignedOut`, a tab starting with no IdP user takes the user and credentials of the
+ * one live group of its origin, if there is exactly one (see {@link CrossTabOptions}).
  * Where `navigator.locks` or `BroadcastChannel` is missing the coordinator is inactive and each
  * tab refreshes on its own. Creating it has no side effect; the session's `start()` attaches it.
  *
