@@ -144,21 +144,6 @@ describe('sign-in options of @fedcreds/react (Chromium, strict CSP)', () => {
     expect(endSession?.searchParams.get('id_token_hint')).toBeTruthy();
     expect(new URL(page.url()).pathname).toBe('/');
 
-    // Known core bug, reported: the returning tab compares the group's sign-out marker (local
-    // time, in ms) with the new ID token's iat (IdP time, whole seconds), so a sign-in within the
-    // second of the sign-out (or within the skew, for a browser clock ahead of the IdP's) is
-    // signed straight back out. Until that is fixed, the next sign-in starts once the IdP's clock
-    // is in a later second than the marker — usually already the case after the round trip.
-    await page.waitForFunction(
-      () => {
-        const marker = Object.keys(localStorage).find((key) => key.endsWith(':signed-out'));
-        const atMs = marker && (JSON.parse(localStorage.getItem(marker)!) as { atMs: number }).atMs;
-        return typeof atMs === 'number' && Date.now() >= (Math.floor(atMs / 1000) + 1) * 1000;
-      },
-      undefined,
-      { timeout: UI_TIMEOUT_MS },
-    );
-
     // …and the IdP forgot alice: the next sign-in asks for the password.
     await click(page, 'sign-in-oidc');
     await page.waitForURL(isLoginForm, { timeout: UI_TIMEOUT_MS });

@@ -22,7 +22,7 @@ import {
 } from '@fedcreds/core';
 import { oidcTokenSource, type OidcTokenSource } from '@fedcreds/core/oidc';
 import { MemoryLocks } from './crossTabHarness.js';
-import { BOB, grants, newBrowser, newUserManager, signedIn } from './oidcHarness.js';
+import { ALICE, BOB, grants, newBrowser, newUserManager, signedIn } from './oidcHarness.js';
 import {
   WEB_ROLE,
   recordEvents,
@@ -81,6 +81,7 @@ interface TabOptions {
   locks?: CrossTabLocks;
   storage?: Storage;
   channel?: (name: string) => CrossTabChannel;
+  clock?: { now(): number };
 }
 
 /** A tab: a session over `tokenSource` (its own user store) in this test's group prefix. */
@@ -103,6 +104,7 @@ function tab(tokenSource: OidcTokenSource, options: TabOptions = {}) {
     random: () => options.draw ?? 0.5,
     environment: null,
     logger: (entry) => logs.push(entry),
+    ...(options.clock && { clock: options.clock }),
   });
   started.push(session);
   return Object.assign(session, { source: tokenSource });
@@ -125,6 +127,11 @@ async function bobReturning() {
   return Object.assign(tokenSource, { callbackUrl });
 }
 
+/** The sign-out markers the tabs wrote. */
+const signOutMarkers = () =>
+  Array.from({ length: markers.length }, (_, i) => markers.key(i)!).filter((key) =>
+    key.endsWith(':signed-out'),
+  );
 const statusOf = (session: FederatedSession) => session.getSnapshot().status;
 const keyOf = (session: FederatedSession) => session.getSnapshot().credentials?.accessKeyId;
 const subjectOf = (session: FederatedSession) => session.getSnapshot().identity?.subject;
@@ -298,6 +305,36 @@ describe('a tab with no IdP user of its own (joinWhenSignedOut)', () => {
     await settled(control);
     expect([statusOf(control), subjectOf(control)]).toEqual(['ready', 'alice']);
   }, 30_000);
+
+  it('a sign-in completed after the group signed out is not signed straight back out, however far the IdP’s clock lags', async () => {
+    // The tabs' clock runs 1.5 s ahead of the IdP's: the sign-out's time (local) is later than the
+    // iat of a token issued just after it (the IdP's whole seconds). Only the page's own sign-in
+    // time tells the new sign-in from a leftover; with iat alone this tab was signed out at once.
+    const clock = { now: () => Date.now() + 1_500 };
+    const withClock = { ...source, clock };
+    const first = tab((await signedIn(devstack, { source: withClock })).source, { clock });
+    first.start();
+    await settled(first);
+    await first.signOut();
+    expect(signOutMarkers()).toHaveLength(1);
+
+    const browser = newBrowser();
+    const returning = oidcTokenSource(newUserManager(devstack, browser), withClock);
+    await returning.signIn();
+    const callbackUrl = await loginWithPassword(browser.redirects.at(-1)!, ALICE, {
+      cookieJar: browser.jar,
+    });
+    expect(await returning.completeSignIn(callbackUrl)).not.toBeNull();
+    const user = await returning.describeUser();
+    expect(user!.issuedAtMs! <= clock.now()).toBe(true);
+    const second = tab(returning, { clock });
+    second.start();
+    await settled(second);
+    expect(statusOf(second)).toBe('ready');
+    expect(subjectOf(second)).toBe('alice');
+    // The new sign-in ended the group's sign-out: the marker is gone.
+    expect(signOutMarkers()).toHaveLength(0);
+  });
 
   it('does not join when two identities are live — counted by the lock manager, or answering without one', async () => {
     const alice = tab(await userSource());

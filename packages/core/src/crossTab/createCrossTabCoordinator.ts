@@ -332,8 +332,9 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     const marker = this.#marker(group.key);
     const atMs = marker.read(this.clock.now());
     if (atMs === null) return;
-    const issuedAtMs = this.#user?.key === group.key ? this.#user.issuedAtMs : undefined;
-    if (signedInSince(issuedAtMs, atMs)) {
+    const mine = this.#user?.key === group.key ? this.#user : undefined;
+    // This page's own sign-in (local clock) or a token issued since (the IdP's clock).
+    if (signedInSince(mine?.signedInAtMs, atMs) || signedInSince(mine?.issuedAtMs, atMs)) {
       // The user signed in again since (a redirect sign-in, in this tab or another).
       marker.clear();
       return;

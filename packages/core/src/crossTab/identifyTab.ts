@@ -16,6 +16,8 @@ export interface TabUser {
   readonly key: string;
   /** When the user's token was issued, epoch milliseconds, if known. */
   readonly issuedAtMs: number | undefined;
+  /** When this page signed the user in, local epoch milliseconds, if it did. */
+  readonly signedInAtMs?: number | undefined;
 }
 
 /** What {@link identifyTab} looks at. */
@@ -46,6 +48,7 @@ export async function identifyTab(input: IdentifyTabInput): Promise<TabUser | nu
     issuer?: string | undefined;
     subject?: string | undefined;
     issuedAtMs?: number | undefined;
+    signedInAtMs?: number | undefined;
   } | null;
   if (tokenSource?.describeUser) {
     who = await tokenSource.describeUser().catch(() => null);
@@ -67,7 +70,12 @@ export async function identifyTab(input: IdentifyTabInput): Promise<TabUser | nu
     sts: await stsTargetOf(input.credentials.service),
   };
   const key = await groupKeyOf(input.namespace, identity);
-  return { identity, key, issuedAtMs: who.issuedAtMs };
+  return {
+    identity,
+    key,
+    issuedAtMs: who.issuedAtMs,
+    ...(who.signedInAtMs !== undefined && { signedInAtMs: who.signedInAtMs }),
+  };
 }
 
 /** The role a session's credentials assume, or `session-token` for GetSessionToken. */

@@ -155,6 +155,11 @@ export function oidcTokenSource(
   let lastSignIn: Promise<CompletedSignIn | null> | null = null;
   /** Bumped by `signOut()`: a renewal begun before it must not store a user. */
   let epoch = 0;
+  /** Whom this page signed in interactively, and when (local clock): see `signedInAtMs`. */
+  let signedInHere: { subject: string; atMs: number } | null = null;
+  const noteSignIn = (user: User | null) => {
+    if (user) signedInHere = { subject: user.profile.sub, atMs: clock.now() };
+  };
   /** The renewal in flight, shared by every caller and never abandoned (see above). */
   let renewal: Promise<string> | null = null;
   // Built on first use: the same settings and metadata as the UserManager, whose own
@@ -239,7 +244,10 @@ export function oidcTokenSource(
     cleanAddressBar(href);
     // signinCallback: a redirect's response signs in here; a popup's goes to its opener.
     const processing = userManager.signinCallback(href).then(
-      (user) => (user ? completedSignIn(user) : null),
+      (user) => {
+        noteSignIn(user ?? null);
+        return user ? completedSignIn(user) : null;
+      },
       (error: unknown) => {
         throw toOidcError(error);
       },
@@ -266,7 +274,7 @@ export function oidcTokenSource(
     }
     lastSignIn = null;
     try {
-      if (popup) await userManager.signinPopup(args);
+      if (popup) noteSignIn(await userManager.signinPopup(args));
       else await userManager.signinRedirect(args);
     } catch (error) {
       throw toOidcError(error);
@@ -276,6 +284,7 @@ export function oidcTokenSource(
   async function signOut(signOutOptions: SignOutOptions = {}): Promise<void> {
     epoch += 1;
     lastSignIn = null;
+    signedInHere = null;
     // Its answer will be dropped: a sign-in after this one must not wait for it.
     renewal = null;
     const user = await userManager.getUser();
@@ -303,7 +312,11 @@ export function oidcTokenSource(
     signOut,
     async describeUser() {
       const user = await userManager.getUser();
-      return user ? describeOidcUser(user, userManager.settings.authority) : null;
+      if (!user) return null;
+      const described = describeOidcUser(user, userManager.settings.authority);
+      return signedInHere?.subject === user.profile.sub
+        ? { ...described, signedInAtMs: signedInHere.atMs }
+        : described;
     },
     exportHandoff: () => exportUser(userManager),
     async importHandoff(state: unknown) {

@@ -21,6 +21,13 @@ export interface TokenSourceUser {
    * a user issued before it is a leftover and is signed out, one issued after it signed in again.
    */
   readonly issuedAtMs?: number | undefined;
+  /**
+   * When this page completed an interactive sign-in of this user (a redirect's callback, a
+   * popup), on the local clock in epoch milliseconds; absent for a user this page did not sign in.
+   * A group sign-out recorded before it is over: the user signed in again. Unlike `issuedAtMs`
+   * (the IdP's clock, whole seconds) it compares with a sign-out's local time exactly.
+   */
+  readonly signedInAtMs?: number | undefined;
 }
 
 /** Options of {@link TokenSource.signOut}. */
