@@ -25,14 +25,20 @@ const subjectOf = (token: string) => decodeJwt(token).payload.sub;
 
 describe('describeUser()', () => {
   it('names the stored user (issuer + subject) without a network call; null when nobody is signed in', async () => {
+    const before = Date.now();
     const { source } = await signedIn(devstack);
     const requests = devstack.stats().oidc.requests;
     const { id_token } = (await source.userManager.getUser())!;
-    expect(await source.describeUser()).toEqual({
+    const described = await source.describeUser();
+    expect(described).toEqual({
       issuer: devstack.urls.oidc,
       subject: 'alice',
       issuedAtMs: decodeJwt(id_token!).payload.iat! * 1000,
+      // This page completed the sign-in (the callback): when, on the local clock.
+      signedInAtMs: expect.any(Number),
     });
+    expect(described!.signedInAtMs).toBeGreaterThanOrEqual(before);
+    expect(described!.signedInAtMs).toBeLessThanOrEqual(Date.now());
     expect(devstack.stats().oidc.requests).toBe(requests);
     await source.signOut({ local: true });
     expect(await source.describeUser()).toBeNull();
