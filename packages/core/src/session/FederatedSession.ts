@@ -84,13 +84,13 @@ export interface FederatedSessionOptions {
    */
   coordinator?: SessionCoordinator | undefined;
   /**
-   * Share credentials with this session's twins in the other tabs of the origin: one tab calls
-   * STS per refresh (elected with Web Locks) and the others adopt the result (BroadcastChannel,
-   * in memory, never `localStorage`); a tab opened later gets credentials without an STS call;
-   * `signOut()` in one tab signs out all. `true`, or options such as the channel `name`. Where
-   * Web Locks or BroadcastChannel is missing each tab refreshes on its own. See
-   * `createCrossTabCoordinator`.
-   * @default false (each tab on its own); with `true` the name is `fedcreds:<RoleArn>`
+   * Share credentials with this session's twins in the other tabs of the origin that hold the
+   * same identity (IdP user, role, STS): one tab calls STS and renews the IdP token per refresh
+   * (elected with Web Locks) and the others adopt the result (BroadcastChannel, in memory, never
+   * `localStorage`); a tab opened later gets credentials without an STS call; `signOut()` in one
+   * tab signs out all. `true`, or options such as the name prefix. Where Web Locks or
+   * BroadcastChannel is missing each tab refreshes on its own. See `createCrossTabCoordinator`.
+   * @default false (each tab on its own); with `true` groups are named `fedcreds:<hash of the identity>`
    */
   crossTab?: boolean | CrossTabOptions | undefined;
 }
