@@ -6,7 +6,7 @@
  * every refresh. Tabs after the first are opened from it (`window.open`), so each starts with a
  * copy of its opener's sessionStorage — the user — as Chromium does; a tab opened on a fresh page
  * has no user of its own, and joins the group (`joinWhenSignedOut`, on in the page as in the
- * React provider) unless opened with `?join=0`.
+ * demo's provider) unless opened with `?join=0`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

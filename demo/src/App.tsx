@@ -90,6 +90,9 @@ export function App({ samlResponse }: { samlResponse: string | undefined }) {
         roleArn={config.roleArn}
         region={config.region}
         clientConfig={stsClientConfig}
+        // A tab opened by typing the address (its sessionStorage holds no user) joins the signed-in
+        // tabs instead of asking for a sign-in: this app allows it.
+        crossTab={{ joinWhenSignedOut: true }}
         {...refreshTiming}
       >
         <OidcDashboard />

@@ -1,5 +1,5 @@
 // The cross-tab browser test's page (demo/e2e/crossTab.test.ts): one OIDC session with
-// `crossTab: { joinWhenSignedOut: true }` — as `@fedcreds/react/oidc`'s provider sets it; `?join=0`
+// `crossTab: { joinWhenSignedOut: true }` — as the demo's provider sets it; `?join=0`
 // turns joining off — over a real oidc-client-ts UserManager (the user in this tab's
 // sessionStorage, oidc-client-ts's default) against the dev stack. It shows its status and key, and records for
 // the test what it held and handed out: every access key with the user it was for, credentials

@@ -128,7 +128,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
     ]);
   });
 
-  it('lets a tab with no user of its own join the live group of another tab, unless told not to', async () => {
+  it('lets a tab with no user of its own join the live group of another tab only when the app allows it', async () => {
     // Two "tabs" in one window: each its own user store (oidc-client-ts keeps the user per tab),
     // one lock manager (happy-dom has no Web Locks: the core tests' in-memory one) and Node's
     // BroadcastChannel between them.
@@ -173,8 +173,8 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       </StrictMode>
     );
     try {
-      // The provider's default: it joins, as alice, with the group's credentials.
-      const joined = render(tabWith({ crossTab }));
+      // The app allows it: the tab joins, as alice, with the group's credentials.
+      const joined = render(tabWith({ crossTab: { ...crossTab, joinWhenSignedOut: true } }));
       const session = sessions.at(-1)!;
       await act(() => until(session, (s) => s.status === 'ready' || s.status === 'signed-out'));
       expect(session.getSnapshot()).toMatchObject({
@@ -187,8 +187,8 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       expect(stsCalls(devstack)).toBe(before);
       joined.unmount();
 
-      // The off switch: the tab stays signed out.
-      const alone = render(tabWith({ crossTab: { ...crossTab, joinWhenSignedOut: false } }));
+      // The provider's default (cross-tab on, no join): the tab stays signed out.
+      const alone = render(tabWith({ crossTab }));
       const second = sessions.at(-1)!;
       await act(() => until(second, (s) => s.status === 'ready' || s.status === 'signed-out'));
       expect(second.getSnapshot().status).toBe('signed-out');

@@ -20,12 +20,11 @@ export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManage
   Pick<AwsCredentialsSessionProps, 'onSignInComplete'> & {
     /**
      * The tabs of one user share one refresh, one IdP renewal and one sign-out (see the core's
-     * "Across tabs"); `false` for each tab on its own, or options such as `name`. Unlike the
-     * core, the provider also lets a tab with no user of its own join the one live group of the
-     * origin (`joinWhenSignedOut: true`), since oidc-client-ts keeps the user per tab: a tab the
-     * user opens by typing the address comes up signed in as the other tabs' user, visibly, instead
-     * of asking for a sign-in. `{ joinWhenSignedOut: false }` keeps each new tab signed out.
-     * @default true (with `joinWhenSignedOut: true`)
+     * "Across tabs"); `false` for each tab on its own, or options such as `name`. Since
+     * oidc-client-ts keeps the user per tab, a tab the user opens by typing the address has no
+     * user of its own: `{ joinWhenSignedOut: true }` lets it join the one live group of the origin
+     * (as that group's user, visibly) instead of asking for a sign-in — the app's choice.
+     * @default true
      */
     crossTab?: CreateOidcSessionOptions['crossTab'];
     /**
@@ -96,17 +95,8 @@ function buildOidcSession({
   const userManager = isUserManager(oidc)
     ? oidc
     : new UserManager({ automaticSilentRenew: false, ...oidc });
-  // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh,
-  // and a new tab joins them rather than asking the user to sign in again.
-  return createOidcSession({ ...options, crossTab: withJoin(options.crossTab), userManager });
-}
-
-function withJoin(
-  crossTab: CreateOidcSessionOptions['crossTab'],
-): CreateOidcSessionOptions['crossTab'] {
-  if (crossTab === false) return false;
-  const given = crossTab === undefined || crossTab === true ? {} : crossTab;
-  return { ...given, joinWhenSignedOut: given.joinWhenSignedOut ?? true };
+  // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh.
+  return createOidcSession({ ...options, crossTab: options.crossTab ?? true, userManager });
 }
 
 function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
