@@ -7,7 +7,7 @@
  * hears the engine's decisions and no secret. Dev stack STS on 127.0.0.1 with injected faults,
  * simulated time (random() = 0.5: backoff delays 500, 1000, 2000 … ms).
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   IdentityChangedError,
   InvalidParameterError,
@@ -248,14 +248,24 @@ describe('logger', () => {
     s.stop();
   });
 
-  it('a throwing logger does not break the session', async () => {
-    const { s } = await readySession({
-      logger: () => {
-        throw new Error('logger bug');
-      },
-    });
-    expect(s.getSnapshot().status).toBe('ready');
-    s.stop();
+  it('a throwing logger does not break the session; its error is reported as uncaught', async () => {
+    // The platform's reportError (browsers have it), so the test sees what an app's error
+    // monitoring would instead of an uncaught exception in the runner.
+    const reported: unknown[] = [];
+    vi.stubGlobal('reportError', (error: unknown) => reported.push(error));
+    try {
+      const { s } = await readySession({
+        logger: () => {
+          throw new Error('logger bug');
+        },
+      });
+      expect(s.getSnapshot().status).toBe('ready');
+      expect(reported.length).toBeGreaterThan(0);
+      expect((reported[0] as Error).message).toBe('logger bug');
+      s.stop();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('refuses bad options before any network call, naming them', async () => {
