@@ -5,13 +5,12 @@ import {
   SignedOutError,
   type FedcredsError,
   type IdentityRef,
-  type ReauthRequiredError,
 } from '../errors.js';
 import { Subscribable } from '../Subscribable.js';
 import { Alarm } from '../time/Alarm.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { SignInOptions } from '../tokenSources/TokenSource.js';
-import { attachSession, type SessionHooks } from './attachSession.js';
+import { attachSession } from './attachSession.js';
 import { EventBus, guard } from './EventBus.js';
 import type {
   FederatedSession,
@@ -36,6 +35,7 @@ import { lazySessionStore, type SessionStore } from './sessionPersistence.js';
 import { isFresh, isTerminalStatus } from './sessionPolicy.js';
 import { credentialsOfRecord, isSameRecord, type SessionRecord } from './SessionRecord.js';
 import { credentialProviderOf, settleWithSession, type ReadHost } from './sessionReads.js';
+import { sessionHooks, type HookHost } from './sessionHooks.js';
 import { SessionTimetable } from './SessionTimetable.js';
 
 /**
@@ -81,14 +81,24 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // Bound, so it can be passed around (`useSyncExternalStore(session.subscribe, …)`);
     // Subscribable binds `subscribe`.
     this.getSnapshot = this.getSnapshot.bind(this);
-    this.credentialProvider = credentialProviderOf(this.#reads);
+    this.credentialProvider = credentialProviderOf(this.#view);
   }
 
-  /** The engine as the read path sees it (see `sessionReads`). */
-  readonly #reads: ReadHost = ((engine: SessionEngine): ReadHost => ({
+  /** The engine as the read path and the outside signals see it (`sessionReads`, `sessionHooks`). */
+  readonly #view: ReadHost & HookHost = ((engine: SessionEngine): ReadHost & HookHost => ({
     get clock() {
       return engine.#o.clock;
     },
+    get options() {
+      return engine.#o;
+    },
+    dispatch: (action) => engine.#dispatch(action),
+    emit: (type, event) => engine.#events.emit(type, event),
+    reschedule: () => engine.#reschedule(),
+    retryNow: () => engine.#time.retryNow(),
+    clearLocally: () => engine.#clearLocally(),
+    adopt: (record) => engine.#apply(record, 'peer'),
+    current: () => engine.#time.record,
     snapshot: () => engine.#state,
     started: () => engine.#starts > 0,
     inFlight: () => engine.#inFlight,
@@ -125,7 +135,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     // lets the last stop() abort that refresh too.
     this.#lifetime ??= new AbortController();
     try {
-      this.#detach = attachSession(this.#o, this.#hooks());
+      this.#detach = attachSession(this.#o, sessionHooks(this.#view));
     } catch (error) {
       // Not started after all: leave the count at zero so a later start() starts for real.
       this.#starts = 0;
@@ -167,7 +177,7 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       return Promise.resolve(credentials);
     }
     return settleWithSession(
-      this.#reads,
+      this.#view,
       this.#runRefresh(options.force === true ? 'forced' : 'requested'),
     );
   }
@@ -401,41 +411,6 @@ export class SessionEngine extends Subscribable implements FederatedSession {
     this.#time.clear();
     mirrorOnCredentials(this.credentials, this.#o.tokenKind, null, null);
     this.#store.clear();
-  }
-
-  #onMasterReauth(error: ReauthRequiredError): void {
-    if (this.#state.status === 'signed-out') return;
-    this.#dispatch({ type: 'refreshFailed', error, fatal: true });
-    this.#events.emit('reauth-required', { error });
-    this.#reschedule();
-  }
-
-  #onMasterRefreshed(): void {
-    const status = this.#state.status;
-    // The master recovered (the user signed in again): this session follows.
-    if (this.#starts > 0 && (status === 'reauth-required' || status === 'signed-out')) {
-      this.#runRefresh('the master recovered').catch(noop);
-    }
-  }
-
-  #hooks(): SessionHooks {
-    return {
-      onEnvironment: (signal) => {
-        // Back online: the retry that was backing off may go now.
-        if (signal === 'online') this.#time.retryNow();
-        this.#tick();
-      },
-      onMasterReauth: (error) => this.#onMasterReauth(error),
-      onMasterRefreshed: () => this.#onMasterRefreshed(),
-      onSignedOut: () => {
-        if (this.#state.status !== 'signed-out') this.#clearLocally();
-      },
-      adopt: (record) => this.#apply(record, 'peer'),
-      current: () => this.#time.record,
-      // The whole jitter: adopted credentials must not fall due at once with any draw.
-      isFresh: (record) =>
-        isFresh(record, this.#o.clock.now(), this.#o.refreshWindowMs, this.#o.refreshJitterMs),
-    };
   }
 }
 
