@@ -5,7 +5,10 @@ import { bundleSize, PEER_PACKAGES } from './bundleSize.js';
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const own = process.argv.includes('--own');
-const all = readdirSync(fileURLToPath(new URL('../entries/', import.meta.url)));
+// Entries are the .ts/.tsx files; a .d.ts there only declares types for them.
+const all = readdirSync(fileURLToPath(new URL('../entries/', import.meta.url))).filter(
+  (name) => /\.tsx?$/.test(name) && !name.endsWith('.d.ts'),
+);
 const kb = (n: number) => (n / 1024).toFixed(1);
 for (const entry of names.length ? names : all) {
   const size = await bundleSize(entry, own ? PEER_PACKAGES : []);
