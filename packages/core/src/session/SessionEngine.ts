@@ -111,7 +111,8 @@ export class SessionEngine extends Subscribable implements FederatedSession {
       events: engine.#events,
       timers: engine.#o.timers,
       timeoutMs: engine.#o.recoveryTimeoutMs,
-      signal: (engine.#lifetime ??= new AbortController()).signal,
+      // Asked only while started, when the lifetime exists.
+      signal: (engine.#lifetime as AbortController).signal,
     }),
   }))(this);
 

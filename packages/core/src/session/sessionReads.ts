@@ -77,9 +77,10 @@ function readSlowly(host: ReadHost): Read {
 export function settleWithSession(host: ReadHost, run: Read): Read {
   return run.catch((error: unknown) => {
     const failure: FedcredsError = toFedcredsError(error);
-    const wait = host.recovery();
     const retrying = failure.retryable && host.started() && host.isBackingOff(host.clock.now());
-    if (!retrying || wait.timeoutMs === 0) throw failure;
+    if (!retrying) throw failure;
+    const wait = host.recovery();
+    if (wait.timeoutMs === 0) throw failure;
     return awaitRecovery(wait, failure);
   });
 }
