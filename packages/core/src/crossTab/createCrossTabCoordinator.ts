@@ -22,6 +22,7 @@ import { randomId } from './randomId.js';
 import type { CrossTabOptions } from './CrossTabOptions.js';
 import { signedInSince, signOutMarker } from './signOutMarker.js';
 import { TabLobby } from './TabLobby.js';
+import { positiveMs } from '../validation/durationOption.js';
 
 export type { CrossTabOptions } from './CrossTabOptions.js';
 
@@ -132,12 +133,16 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     }
     this.name = name;
     this.#options = options;
-    this.answerTimeoutMs = positive(
+    this.answerTimeoutMs = positiveMs(
       'answerTimeoutMs',
       options.answerTimeoutMs,
       DEFAULT_ANSWER_TIMEOUT_MS,
     );
-    this.#lockTimeoutMs = positive('lockTimeoutMs', options.lockTimeoutMs, DEFAULT_LOCK_TIMEOUT_MS);
+    this.#lockTimeoutMs = positiveMs(
+      'lockTimeoutMs',
+      options.lockTimeoutMs,
+      DEFAULT_LOCK_TIMEOUT_MS,
+    );
     const join = options.joinWhenSignedOut ?? false;
     if (typeof join !== 'boolean') {
       throw new InvalidParameterError('joinWhenSignedOut', 'must be true or false');
@@ -387,16 +392,5 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
 
 /** The peer of a coordinator no session is attached to. */
 const detachedPeer: CoordinatorPeer = { receive: noop, current: () => null };
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidParameterError(
-      name,
-      'must be a finite number of milliseconds greater than zero',
-    );
-  }
-  return value;
-}
 
 function noop(): void {}

@@ -21,6 +21,7 @@ import type { SessionCoordinator } from './SessionCoordinator.js';
 import { browserEnvironment, type SessionEnvironment } from './SessionEnvironment.js';
 import { sessionLog, type SessionLog } from './SessionLogger.js';
 import type { SessionPersistence } from './sessionPersistence.js';
+import { nonNegativeMs, positiveMs } from '../validation/durationOption.js';
 
 /**
  * Default time `refresh()` and a credential read keep waiting while the session retries a
@@ -86,22 +87,22 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
       'is not used by ChainableTemporaryCredentials, which sends no IdP token; give it to the master session and pass `master`',
     );
   }
-  const refreshWindowMs = nonNegative(
+  const refreshWindowMs = nonNegativeMs(
     'refreshWindowMs',
     options.refreshWindowMs,
     DEFAULT_REFRESH_WINDOW_MS,
   );
-  const refreshJitterMs = nonNegative(
+  const refreshJitterMs = nonNegativeMs(
     'refreshJitterMs',
     options.refreshJitterMs,
     DEFAULT_REFRESH_JITTER_MS,
   );
-  const requestTimeoutMs = positive(
+  const requestTimeoutMs = positiveMs(
     'requestTimeoutMs',
     options.requestTimeoutMs,
     DEFAULT_REQUEST_TIMEOUT_MS,
   );
-  const recoveryTimeoutMs = nonNegative(
+  const recoveryTimeoutMs = nonNegativeMs(
     'recoveryTimeoutMs',
     options.recoveryTimeoutMs,
     DEFAULT_RECOVERY_TIMEOUT_MS,
@@ -110,12 +111,16 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     throw new InvalidParameterError('logger', 'must be a function receiving each log entry');
   }
   const retry = {
-    baseDelayMs: positive(
+    baseDelayMs: positiveMs(
       'retry.baseDelayMs',
       options.retry?.baseDelayMs,
       DEFAULT_RETRY_BASE_DELAY_MS,
     ),
-    maxDelayMs: positive('retry.maxDelayMs', options.retry?.maxDelayMs, DEFAULT_RETRY_MAX_DELAY_MS),
+    maxDelayMs: positiveMs(
+      'retry.maxDelayMs',
+      options.retry?.maxDelayMs,
+      DEFAULT_RETRY_MAX_DELAY_MS,
+    ),
   };
   if (options.coordinator && options.crossTab !== undefined && options.crossTab !== false) {
     throw new InvalidParameterError(
@@ -153,23 +158,4 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
         logger: options.logger,
       }),
   };
-}
-
-function nonNegative(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new InvalidParameterError(name, 'must be a finite number of milliseconds, zero or more');
-  }
-  return value;
-}
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new InvalidParameterError(
-      name,
-      'must be a finite number of milliseconds greater than zero',
-    );
-  }
-  return value;
 }
