@@ -71,6 +71,11 @@ describe('the demo as a product (Chromium, strict CSP)', () => {
     const refreshGrants = () => demo.devstack.stats().oidc.tokenGrants.refresh_token ?? 0;
     const timelineOf = (tab: Page, kind: string) =>
       tab.locator(`[data-testid="timeline"] [data-kind="${kind}"]`);
+    /** Both tabs' timelines, for a failure to say which tab called STS and why. */
+    const timelines = async (...tabs: Page[]) =>
+      (
+        await Promise.all(tabs.map((tab) => tab.locator('[data-testid="timeline"]').innerText()))
+      ).join('\n---\n');
     await page.goto(`${demo.origin}/`);
     await signInWithOidc(page, demo.origin, demo.devstack.urls.oidc, ALICE);
     const grantsBefore = refreshGrants();
@@ -84,7 +89,7 @@ describe('the demo as a product (Chromium, strict CSP)', () => {
     await second.setViewportSize(VIEWPORTS[0]);
     await waitForText(second, 'status', 'ready');
     expect(await textOf(second, 'access-key-id')).toBe(await textOf(page, 'access-key-id'));
-    expect(webIdentityCalls()).toBe(calls);
+    expect(webIdentityCalls(), await timelines(page, second)).toBe(calls);
 
     // The first tab refreshes: one STS call, and the second tab adopts the new key — its timeline
     // tells that apart from a refresh of its own, the first tab's does not claim an adoption.

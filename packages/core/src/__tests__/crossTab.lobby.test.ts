@@ -7,6 +7,7 @@
  * oidc-client-ts UserManagers is tested in crossTab.join.test.ts.
  */
 import { InMemoryWebStorage } from 'oidc-client-ts';
+import { DEFAULT_ANSWER_TIMEOUT_MS } from '@fedcreds/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   CrossTabChannel,
@@ -129,7 +130,7 @@ describe('the lobby (joinWhenSignedOut)', () => {
     const last = await tab(null, uncounted);
     last.start();
     await until(() => ofType('join-request').length === offersBefore + 1);
-    await time.advance(600, flush);
+    await time.advance(DEFAULT_ANSWER_TIMEOUT_MS + 100, flush);
     await settled(last);
     expect(statusOf(last)).toBe('signed-out');
     expect(ofType('join-offer')).toHaveLength(offersBefore);
@@ -187,7 +188,7 @@ describe('the lobby (joinWhenSignedOut)', () => {
       // The reply arrived before the answer timeout runs out: a refusal is the checks' doing.
       await until(() => delivered === replies + 1);
       await flush();
-      await time.advance(600, flush);
+      await time.advance(DEFAULT_ANSWER_TIMEOUT_MS + 100, flush);
       await settled(joiner);
       release();
       // Let go (a tab that joined queues for the same lock, and holds it next).

@@ -1,6 +1,7 @@
 import type { CoordinatorPeer } from '../session/SessionCoordinator.js';
 import type { SessionRecord } from '../session/SessionRecord.js';
 import type { Clock } from '../time/Clock.js';
+import { answerTimeout } from '../time/answerTimeout.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
 import type { CrossTabChannel, CrossTabLocks, CrossTabTransport } from './CrossTabTransport.js';
@@ -185,12 +186,12 @@ export class CrossTabGroup {
     const others = await this.#countOtherTabs();
     if (others === 0 || signal.aborted || !this.#open) return null;
     const id = `${this.#member.tabId}:${++this.#seq}`;
-    const { timers, answerTimeoutMs } = this.#member;
+    const { timers, clock, answerTimeoutMs } = this.#member;
     let best: { term: number; user: unknown } | null = null;
     const adopted = await new Promise<SessionRecord | null>((resolve) => {
       const answered = new Set<string>();
       const finish = (record: SessionRecord | null) => {
-        timers.clearTimeout(timer);
+        cancelTimeout();
         signal.removeEventListener('abort', onAbort);
         this.#asks.delete(ask);
         resolve(record);
@@ -212,7 +213,7 @@ export class CrossTabGroup {
         },
         cancel: () => finish(null),
       };
-      const timer = timers.setTimeout(() => finish(null), answerTimeoutMs);
+      const cancelTimeout = answerTimeout(timers, clock, answerTimeoutMs, () => finish(null));
       signal.addEventListener('abort', onAbort, { once: true });
       this.#asks.add(ask);
       this.post({ type: 'request', id });

@@ -79,13 +79,13 @@ export interface CrossTabOptions {
    * and not when two groups are live. Tabs answer for their group only where this option is on
    * too. Needs a token source with `describeUser`, `exportHandoff` and `importHandoff`
    * (`oidcTokenSource` has them).
-   * @default false (on in `@fedcreds/react/oidc`'s provider)
+   * @default false (in `@fedcreds/react/oidc`'s provider too: the app's choice)
    */
   joinWhenSignedOut?: boolean | undefined;
   /**
    * How long a tab about to call STS waits for the other tabs' answers, in milliseconds; also how
    * long a tab with no IdP user (`joinWhenSignedOut`) waits for a group's answer.
-   * @default 500 (`DEFAULT_ANSWER_TIMEOUT_MS`)
+   * @default 1000 (`DEFAULT_ANSWER_TIMEOUT_MS`)
    */
   answerTimeoutMs?: number | undefined;
   /**

@@ -29,10 +29,12 @@ export type { CrossTabOptions } from './CrossTabOptions.js';
 /**
  * How long a tab about to call STS waits for the other tabs to say which credentials they hold,
  * in milliseconds. Tabs answer within a task or two; the timeout only matters for a tab that is
- * present but does not answer (its main thread busy), or where the lock manager cannot count the
- * tabs present (no `locks.query()`), when the asking tab waits for it in full before calling STS.
+ * present but does not answer (its main thread busy, or the tab frozen), or where the lock manager
+ * cannot count the tabs present (no `locks.query()`), when the asking tab waits for it in full
+ * before calling STS. Time the asking tab itself was too busy to read answers does not count (see
+ * `answerTimeout`).
  */
-export const DEFAULT_ANSWER_TIMEOUT_MS = 500;
+export const DEFAULT_ANSWER_TIMEOUT_MS = 1_000;
 /**
  * How long a tab with no usable credentials waits for the refresh lock before it takes the lock
  * from its holder (a tab that hung, or was frozen, while refreshing), in milliseconds. A tab that

@@ -1,4 +1,5 @@
 import type { SessionRecord } from '../session/SessionRecord.js';
+import { answerTimeout } from '../time/answerTimeout.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
 import { CROSS_TAB_PROTOCOL } from './crossTabMessage.js';
@@ -123,7 +124,7 @@ function ask(input: FindGroupInput, hosts: Set<string> | null): Promise<Answer[]
     const finish = () => {
       if (done) return;
       done = true;
-      timers.clearTimeout(timer);
+      cancelTimeout();
       signal.removeEventListener('abort', finish);
       reply.close();
       resolve([...byGroup.values()]);
@@ -143,7 +144,7 @@ function ask(input: FindGroupInput, hosts: Set<string> | null): Promise<Answer[]
       }
       if (byGroup.size > 1 || (hosts && byGroup.size >= hosts.size)) finish();
     });
-    const timer = timers.setTimeout(finish, input.answerTimeoutMs);
+    const cancelTimeout = answerTimeout(timers, clock, input.answerTimeoutMs, finish);
     signal.addEventListener('abort', finish, { once: true });
     const lobby = transport.openChannel(names.channel);
     lobby.postMessage({
