@@ -131,7 +131,11 @@ export {
   TOKEN_EXPIRING_LEAD_MS,
   TOKEN_MIN_VALIDITY_MS,
 } from './session/sessionPolicy.js';
-export { DEFAULT_REFRESH_WINDOW_MS, DEFAULT_REFRESH_JITTER_MS } from './session/planRefresh.js';
+export {
+  DEFAULT_EXPIRY_MARGIN_MS,
+  DEFAULT_REFRESH_WINDOW_MS,
+  DEFAULT_REFRESH_JITTER_MS,
+} from './session/planRefresh.js';
 export { initialSessionState } from './session/reduceSession.js';
 export { sessionPhase, snapshotPhase } from './session/sessionPhase.js';
 export type { SessionPhase } from './session/sessionPhase.js';

@@ -154,8 +154,24 @@ describe('planRefresh', () => {
       }),
     ).toEqual({
       refreshAtMs: HOUR_MS - 310_000,
-      usableUntilMs: HOUR_MS - MINUTE_MS,
+      usableUntilMs: HOUR_MS - 15_000,
     });
+  });
+
+  it('hands them out until expiryMarginMs before expiry, at most a quarter of their lifetime', () => {
+    const plan = (expiresAtMs: number, expiryMarginMs?: number) =>
+      planRefresh({
+        issuedAtMs: 0,
+        expiresAtMs,
+        refreshWindowMs: 300_000,
+        jitterMs: 0,
+        ...(expiryMarginMs !== undefined && { expiryMarginMs }),
+      }).usableUntilMs;
+    expect(plan(HOUR_MS, MINUTE_MS)).toBe(HOUR_MS - MINUTE_MS);
+    expect(plan(HOUR_MS, 0)).toBe(HOUR_MS);
+    // 120-second credentials: served until 105 s, not held back for a quarter of their life.
+    expect(plan(120_000)).toBe(105_000);
+    expect(plan(40_000)).toBe(30_000);
   });
 
   it('never renews before half the lifetime, so short credentials do not loop', () => {

@@ -462,5 +462,11 @@ describe('createFederatedSession', () => {
       thrown(() => createFederatedSession({ credentials, tokenSource, requestTimeoutMs: 0 }))
         .parameter,
     ).toBe('requestTimeoutMs');
+    for (const expiryMarginMs of [-1, Number.NaN, Infinity]) {
+      expect(
+        thrown(() => createFederatedSession({ credentials, tokenSource, expiryMarginMs }))
+          .parameter,
+      ).toBe('expiryMarginMs');
+    }
   });
 });

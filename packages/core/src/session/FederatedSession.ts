@@ -39,6 +39,14 @@ export interface FederatedSessionOptions {
   refreshWindowMs?: number | undefined;
   /** Upper bound of a random extra lead added to `refreshWindowMs`, in milliseconds. @default 30000 */
   refreshJitterMs?: number | undefined;
+  /**
+   * How close to their expiry the credential provider still hands out the credentials it holds,
+   * in milliseconds — while a refresh is due, and while STS fails (the snapshot is then
+   * `degraded`). Closer than this a read waits for fresh credentials (`recoveryTimeoutMs`), as a
+   * request signed now must still reach AWS before they expire. Capped at a quarter of the
+   * credentials' lifetime. @default 15000 (SDK v2's `expiryWindow`)
+   */
+  expiryMarginMs?: number | undefined;
   /** Timeout of each STS request and each token acquisition, in milliseconds. @default 15000 */
   requestTimeoutMs?: number | undefined;
   /** Backoff of retryable failures: full jitter, doubling from `baseDelayMs` up to `maxDelayMs`. */

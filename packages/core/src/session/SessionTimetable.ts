@@ -15,6 +15,7 @@ export interface TimetableOptions {
   readonly clock: Clock;
   readonly refreshWindowMs: number;
   readonly refreshJitterMs: number;
+  readonly expiryMarginMs: number;
   readonly retry: Required<RetryOptions>;
   readonly random: () => number;
 }
@@ -64,6 +65,7 @@ export class SessionTimetable {
       o.clock.now(),
       o.refreshWindowMs,
       o.random() * o.refreshJitterMs,
+      o.expiryMarginMs,
     );
     this.#retryAtMs = null;
     this.#attempt = 0;

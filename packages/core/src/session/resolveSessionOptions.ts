@@ -16,7 +16,11 @@ import type {
   FederatedSessionOptions,
   SessionCredentials,
 } from './FederatedSession.js';
-import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from './planRefresh.js';
+import {
+  DEFAULT_EXPIRY_MARGIN_MS,
+  DEFAULT_REFRESH_JITTER_MS,
+  DEFAULT_REFRESH_WINDOW_MS,
+} from './planRefresh.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import { browserEnvironment, type SessionEnvironment } from './SessionEnvironment.js';
 import { sessionLog, type SessionLog } from './SessionLogger.js';
@@ -43,6 +47,7 @@ export interface ResolvedSessionOptions {
   readonly master: FederatedSession | undefined;
   readonly refreshWindowMs: number;
   readonly refreshJitterMs: number;
+  readonly expiryMarginMs: number;
   readonly requestTimeoutMs: number;
   readonly recoveryTimeoutMs: number;
   readonly log: SessionLog;
@@ -97,6 +102,11 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     options.refreshJitterMs,
     DEFAULT_REFRESH_JITTER_MS,
   );
+  const expiryMarginMs = nonNegativeMs(
+    'expiryMarginMs',
+    options.expiryMarginMs,
+    DEFAULT_EXPIRY_MARGIN_MS,
+  );
   const requestTimeoutMs = positiveMs(
     'requestTimeoutMs',
     options.requestTimeoutMs,
@@ -138,6 +148,7 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     master: options.master,
     refreshWindowMs,
     refreshJitterMs,
+    expiryMarginMs,
     requestTimeoutMs,
     recoveryTimeoutMs,
     log: sessionLog(options.logger),

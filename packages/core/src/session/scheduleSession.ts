@@ -23,12 +23,14 @@ export function scheduleRecord(
   nowMs: number,
   refreshWindowMs: number,
   jitterMs: number,
+  expiryMarginMs: number,
 ): RecordDeadlines {
   const plan = planRefresh({
     issuedAtMs: record.issuedAtMs,
     expiresAtMs: record.expiresAtMs,
     refreshWindowMs,
     jitterMs,
+    expiryMarginMs,
   });
   return {
     refreshAtMs: Math.max(
