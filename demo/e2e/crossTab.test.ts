@@ -11,14 +11,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
 import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../scripts/csp.js';
 import { serveStatic, type StaticServer } from '../scripts/serveStatic.js';
 import { ALICE, submitLogin } from './demoPage.js';
+import { buildTestPage } from './buildTestPage.js';
 import { launchChromium, type TestBrowser } from './launchChromium.js';
 import { watchProblems, type ProblemLog } from './watchProblems.js';
 
@@ -31,8 +30,6 @@ const MIN_VALIDITY_MS = 36_000;
 const CYCLES = 3;
 const BOB = { username: 'bob', password: 'bob-password' };
 const STS_ACTION = 'AssumeRoleWithWebIdentity';
-
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 interface PageStats {
   keys: { key: string; subject: string | undefined }[];
@@ -77,34 +74,19 @@ describe('cross-tab groups (Chromium)', () => {
         ],
       },
     });
-    await build({
-      root: source('./crossTab'),
-      configFile: false,
-      logLevel: 'warn',
-      define: {
-        CROSS_TAB_CONFIG: JSON.stringify({
-          authority: devstack.urls.oidc,
-          clientId: DEMO_CLIENT_ID,
-          sts: devstack.urls.sts,
-          s3: devstack.urls.s3,
-          bucket: 'fedcreds-demo',
-          region: devstack.config.region,
-          roleArn: devstack.roleArn('fedcreds-demo-web'),
-          refreshWindowMs: REFRESH_WINDOW_MS,
-          refreshJitterMs: 300,
-          minValidityMs: MIN_VALIDITY_MS,
-        }),
-      },
-      resolve: {
-        alias: [
-          {
-            find: /^@fedcreds\/core\/oidc$/,
-            replacement: source('../../packages/core/src/oidc/index.ts'),
-          },
-          { find: /^@fedcreds\/core$/, replacement: source('../../packages/core/src/index.ts') },
-        ],
-      },
-      build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192 },
+    await buildTestPage('crossTab', outDir, {
+      CROSS_TAB_CONFIG: JSON.stringify({
+        authority: devstack.urls.oidc,
+        clientId: DEMO_CLIENT_ID,
+        sts: devstack.urls.sts,
+        s3: devstack.urls.s3,
+        bucket: 'fedcreds-demo',
+        region: devstack.config.region,
+        roleArn: devstack.roleArn('fedcreds-demo-web'),
+        refreshWindowMs: REFRESH_WINDOW_MS,
+        refreshJitterMs: 300,
+        minValidityMs: MIN_VALIDITY_MS,
+      }),
     });
     browser = await launchChromium();
   });

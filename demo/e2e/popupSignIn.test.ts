@@ -9,18 +9,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DEMO_CLIENT_ID, startDevstack } from '@fedcreds/devstack';
 import type { Page } from 'playwright-core';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../scripts/csp.js';
 import { serveStatic, type StaticServer } from '../scripts/serveStatic.js';
 import { ALICE, UI_TIMEOUT_MS, click, submitLogin, textOf, waitForText } from './demoPage.js';
+import { buildTestPage } from './buildTestPage.js';
 import { launchChromium, type TestBrowser } from './launchChromium.js';
 import { watchProblems, type ProblemLog } from './watchProblems.js';
-
-const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 describe('popup sign-in (Chromium)', () => {
   let outDir: string;
@@ -42,29 +39,14 @@ describe('popup sign-in (Chromium)', () => {
       allowedOrigins: [server.origin],
       oidc: { clients: [{ clientId: DEMO_CLIENT_ID, redirectUris: [page] }] },
     });
-    await build({
-      root: source('./popupSignIn'),
-      configFile: false,
-      logLevel: 'warn',
-      define: {
-        __POPUP_TEST_CONFIG__: JSON.stringify({
-          authority: devstack.urls.oidc,
-          clientId: DEMO_CLIENT_ID,
-          roleArn: devstack.roleArn('fedcreds-demo-web'),
-          region: devstack.config.region,
-          sts: devstack.urls.sts,
-        }),
-      },
-      resolve: {
-        alias: [
-          {
-            find: /^@fedcreds\/core\/oidc$/,
-            replacement: source('../../packages/core/src/oidc/index.ts'),
-          },
-          { find: /^@fedcreds\/core$/, replacement: source('../../packages/core/src/index.ts') },
-        ],
-      },
-      build: { outDir, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 4096 },
+    await buildTestPage('popupSignIn', outDir, {
+      __POPUP_TEST_CONFIG__: JSON.stringify({
+        authority: devstack.urls.oidc,
+        clientId: DEMO_CLIENT_ID,
+        roleArn: devstack.roleArn('fedcreds-demo-web'),
+        region: devstack.config.region,
+        sts: devstack.urls.sts,
+      }),
     });
     browser = await launchChromium();
   });
