@@ -209,6 +209,50 @@ describe('createCrossTabCoordinator', () => {
     for (const session of [first!, second!, late]) expectMirrored(session);
   });
 
+  it('a tab whose user signed in during its first refresh is in the group as soon as it is ready', async () => {
+    // As on a sign-in callback page: nobody is signed in when the session starts, the first
+    // token completes the sign-in. A tab opened the moment the first one is ready must find it.
+    let signedIn = false;
+    const signingIn = await tab({
+      tokenSource: {
+        getToken: async () => {
+          const token = await mintIdToken(devstack, time);
+          signedIn = true;
+          return token;
+        },
+        describeUser: () =>
+          Promise.resolve(signedIn ? { issuer: devstack.urls.oidc, subject: 'alice' } : null),
+      },
+    });
+    // Present in the group (its presence lock held) at the moment it reports ready.
+    let presentWhenReady: boolean | undefined;
+    const unsubscribe = signingIn.subscribe(() => {
+      if (presentWhenReady === undefined && signingIn.getSnapshot().status === 'ready') {
+        presentWhenReady = locks.heldNames.some((name) => name.endsWith(':tabs'));
+      }
+    });
+    signingIn.start();
+    await until(() => signingIn.getSnapshot().status === 'ready');
+    unsubscribe();
+    expect(presentWhenReady).toBe(true);
+    const before = stsCalls(devstack);
+
+    const opened = await tab({
+      tokenSource: {
+        getToken: () => mintIdToken(devstack, time),
+        describeUser: () => Promise.resolve({ issuer: devstack.urls.oidc, subject: 'alice' }),
+      },
+    });
+    const sources = countRefreshed(opened);
+    opened.start();
+    await until(() => opened.getSnapshot().status === 'ready');
+    await quiet(signingIn, opened)();
+
+    expect(stsCalls(devstack)).toBe(before);
+    expect(sources.sources).toEqual(['peer']);
+    expect(keyOf(opened)).toBe(keyOf(signingIn));
+  });
+
   it('never adopts credentials inside the asking tab’s refresh window', async () => {
     // The first tab renews 1 minute before expiry; the late one wants 50 minutes of margin.
     const early = await tab({ refreshWindowMs: MINUTE_MS, refreshJitterMs: 0 });

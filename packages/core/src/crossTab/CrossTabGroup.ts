@@ -111,6 +111,11 @@ export class CrossTabGroup {
       .finally(granted);
   }
 
+  /** Settles once the tab's presence lock is held: from then on other tabs count it. */
+  whenPresent(): Promise<void> {
+    return this.#present;
+  }
+
   /** Leaves the group: the channel closes, the presence lock goes, questions are dropped. */
   close(): void {
     if (!this.#open) return;
@@ -291,17 +296,30 @@ export class CrossTabGroup {
   }
 
   async #answer(id: string): Promise<void> {
-    const record = this.#member.peer.current();
     const user = await this.#exportUser();
     if (!this.#open) return;
-    const alive = record !== null && this.isUsable(record);
+    const record = this.#newestUsable();
     this.post({
       type: 'answer',
       id,
       term: this.userTerm,
-      record: alive ? toWireRecord(record) : null,
+      record: record && toWireRecord(record),
       ...(user != null && { user }),
     });
+  }
+
+  /**
+   * The tab's own credentials or the group's latest, whichever usable one lasts longer: the
+   * latest may not be the session's yet (just obtained, not yet stored; or not adopted).
+   */
+  #newestUsable(): SessionRecord | null {
+    let newest: SessionRecord | null = null;
+    for (const record of [this.#member.peer.current(), this.latest?.record ?? null]) {
+      if (record && this.isUsable(record) && record.expiresAtMs > (newest?.expiresAtMs ?? 0)) {
+        newest = record;
+      }
+    }
+    return newest;
   }
 
   #remember(record: SessionRecord, term: number): void {

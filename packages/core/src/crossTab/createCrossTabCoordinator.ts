@@ -209,8 +209,11 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     const group = await raceSignal(this.#join(generation, null), signal);
     if (!group) {
       const record = await refresh(signal);
-      // Who the credentials name: a chained session, or a source that could not tell before.
-      this.#join(generation, record).catch(noop);
+      // Who the credentials name: a chained session, or a source that could not tell before (a
+      // sign-in completed by this refresh). Joined before the session says it is ready, so a tab
+      // opened at that moment finds this one and its credentials instead of calling STS.
+      const joined = await raceSignal(this.#join(generation, record), signal).catch(() => null);
+      if (joined && joined.latest?.record !== record) joined.announce(record, joined.takeTerm());
       return record;
     }
     const record = await leadRefresh({
@@ -328,8 +331,10 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
         user.identity,
       );
     }
-    this.#checkMarker(this.#group);
     const group = this.#group;
+    await group.whenPresent();
+    if (generation !== this.#generation || this.#group !== group) return null;
+    this.#checkMarker(group);
     this.#lobbyOf()?.host(group, () => generation === this.#generation && this.#group === group);
     return this.#group;
   }
