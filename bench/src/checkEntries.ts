@@ -7,7 +7,20 @@ import { bundleSize } from './bundleSize.js';
 /** entry → packages (or fedcreds modules, by prefix) none of whose bytes may be in its bundle. */
 const FORBIDDEN: Record<string, string[]> = {
   // A SAML-only React app: @fedcreds/react's main entry imports no oidc-client-ts.
-  'reactSaml.tsx': ['oidc-client-ts', 'core/oidc/'],
+  // …and no web identity code either: a session asks its credential class how to read its token.
+  'reactSaml.tsx': [
+    'oidc-client-ts',
+    'core/oidc/',
+    'core/credentials/WebIdentityCredentials',
+    'core/jwt/decodeJwt',
+    'core/jwt/jwtTokenKind',
+  ],
+  // A session over web identity carries no SAML or role-chaining code.
+  'session.ts': [
+    'core/saml/',
+    'core/credentials/SAMLCredentials',
+    'core/credentials/ChainableTemporaryCredentials',
+  ],
   // The credential classes alone carry no session engine, cross-tab code or React.
   'webIdentity.ts': ['core/session/', 'core/crossTab/', 'react'],
 };

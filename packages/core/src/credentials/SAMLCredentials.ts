@@ -6,6 +6,8 @@ import {
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
 import { validateSamlParams, requireRoleParams } from '../validation/validateStsParams.js';
+import { samlTokenKind } from '../saml/samlTokenKind.js';
+import type { IdpTokenKind } from '../session/IdpTokenKind.js';
 import type { CredentialsCallOptions } from './Credentials.js';
 import { captureServerDate } from './captureServerDate.js';
 import { DEFAULT_STS_REGION, StsCredentials, type StsResponse } from './StsCredentials.js';
@@ -58,6 +60,11 @@ export class SAMLCredentials extends StsCredentials<
 
   protected override get operation(): string {
     return 'AssumeRoleWithSAML';
+  }
+
+  /** @internal */
+  override get idpToken(): IdpTokenKind {
+    return samlTokenKind;
   }
 
   protected override validate(params: SAMLCredentialsParams): void {

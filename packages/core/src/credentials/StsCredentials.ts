@@ -1,6 +1,7 @@
 import type { Credentials as StsWireCredentials, STSClient } from '@aws-sdk/client-sts';
 import { StsError } from '../errors.js';
 import { defineRedaction } from '../protectIdentity.js';
+import type { IdpTokenKind } from '../session/IdpTokenKind.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import { Credentials, type CredentialsCallOptions, type LoadedCredentials } from './Credentials.js';
 
@@ -67,6 +68,16 @@ export abstract class StsCredentials<
   params: P;
   /** The last successful STS response, or `null` before the first. */
   data: O | null = null;
+
+  /**
+   * The IdP token a federated session feeds this class, or `null` when it sends none (role
+   * chaining).
+   *
+   * @internal
+   */
+  get idpToken(): IdpTokenKind | null {
+    return null;
+  }
 
   /** Stores a redacting copy of `params` and the client; subclasses validate. */
   protected constructor(params: P, service: STSClient) {

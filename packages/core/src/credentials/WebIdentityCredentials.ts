@@ -6,6 +6,8 @@ import {
   type STSClientConfig,
 } from '@aws-sdk/client-sts';
 import { validateWebIdentityParams, requireRoleParams } from '../validation/validateStsParams.js';
+import { jwtTokenKind } from '../jwt/jwtTokenKind.js';
+import type { IdpTokenKind } from '../session/IdpTokenKind.js';
 import type { CredentialsCallOptions } from './Credentials.js';
 import { captureServerDate } from './captureServerDate.js';
 import { DEFAULT_STS_REGION, StsCredentials, type StsResponse } from './StsCredentials.js';
@@ -71,6 +73,11 @@ export class WebIdentityCredentials extends StsCredentials<
 
   protected override get operation(): string {
     return 'AssumeRoleWithWebIdentity';
+  }
+
+  /** @internal */
+  override get idpToken(): IdpTokenKind {
+    return jwtTokenKind;
   }
 
   protected override validate(params: WebIdentityCredentialsParams): void {

@@ -1,4 +1,3 @@
-import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import { InvalidParameterError, SignedOutError } from '../errors.js';
 import type { SessionCredentials } from '../session/FederatedSession.js';
 import { DEFAULT_REFRESH_JITTER_MS, DEFAULT_REFRESH_WINDOW_MS } from '../session/planRefresh.js';
@@ -309,7 +308,7 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
     const user = await identifyTab({
       namespace: this.name,
       credentials,
-      tokenKind: credentials instanceof SAMLCredentials ? 'saml' : 'jwt',
+      tokenKind: credentials.idpToken,
       tokenSource: this.tokenSource,
       fresh,
       record: this.peer.current(),

@@ -1,5 +1,5 @@
 import type { SessionCredentials } from '../session/FederatedSession.js';
-import { describeToken } from '../session/describeToken.js';
+import type { IdpTokenKind } from '../session/IdpTokenKind.js';
 import type { SessionRecord } from '../session/SessionRecord.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
 import { raceSignal } from '../time/raceSignal.js';
@@ -24,7 +24,8 @@ export interface TabUser {
 export interface IdentifyTabInput {
   readonly namespace: string;
   readonly credentials: SessionCredentials;
-  readonly tokenKind: 'jwt' | 'saml';
+  /** The token the session's credentials send; `null` for a chained session. */
+  readonly tokenKind: IdpTokenKind | null;
   readonly tokenSource: TokenSource | undefined;
   /** Credentials just obtained: who they name wins over an older guess. */
   readonly fresh: SessionRecord | null;
@@ -57,7 +58,7 @@ export async function identifyTab(input: IdentifyTabInput): Promise<TabUser | nu
     if (known && known.identity.subject === who.subject) return known;
   } else if (known) {
     return known;
-  } else if (tokenSource) {
+  } else if (tokenSource && input.tokenKind) {
     who = await probe(tokenSource, input.tokenKind, input.timers);
   } else {
     who = input.record?.identity ?? null;
@@ -85,7 +86,7 @@ export function roleOf(credentials: SessionCredentials): string {
 
 async function probe(
   tokenSource: TokenSource,
-  kind: 'jwt' | 'saml',
+  kind: IdpTokenKind,
   timers: TimerProvider,
 ): Promise<{ issuer?: string; subject?: string; issuedAtMs?: number } | null> {
   const timeout = timeoutSignal(
@@ -101,7 +102,7 @@ async function probe(
       ),
       timeout.signal,
     );
-    return typeof token === 'string' ? describeToken(token, kind) : null;
+    return typeof token === 'string' ? kind.describe(token) : null;
   } catch {
     return null;
   } finally {

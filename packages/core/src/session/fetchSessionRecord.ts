@@ -12,8 +12,9 @@ import type { TimerProvider } from '../time/TimerProvider.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
 import { acquireToken, requestTimeout } from './acquireToken.js';
-import { describeToken, type TokenDescription } from './describeToken.js';
+import type { TokenDescription } from './describeToken.js';
 import type { FederatedSession, SessionCredentials } from './FederatedSession.js';
+import type { IdpTokenKind } from './IdpTokenKind.js';
 import type { TokenKind } from './resolveSessionOptions.js';
 import type { SessionRecord } from './SessionRecord.js';
 import { isAnotherUser } from './sessionIdentity.js';
@@ -133,7 +134,7 @@ async function getToken(
     timers: context.timers,
   });
   context.onToken?.();
-  const description = describeToken(value, context.tokenKind === 'saml' ? 'saml' : 'jwt');
+  const description = (context.tokenKind as IdpTokenKind).describe(value);
   const expected = context.identity;
   if (expected && isAnotherUser(expected, description)) {
     throw new IdentityChangedError(

@@ -25,8 +25,7 @@ export function mirrorOnCredentials(
   credentials.expireTime = record ? new Date(record.expiresAtMs) : null;
   credentials.expired = record === null;
   const params = credentials.params as Record<string, unknown>;
-  const tokenParam =
-    tokenKind === 'jwt' ? 'WebIdentityToken' : tokenKind === 'saml' ? 'SAMLAssertion' : null;
+  const tokenParam = tokenKind?.param ?? null;
   if (record === null) {
     if (tokenParam !== null) delete params[tokenParam];
     return;

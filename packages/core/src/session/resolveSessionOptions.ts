@@ -1,6 +1,4 @@
-import { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
-import { SAMLCredentials } from '../credentials/SAMLCredentials.js';
-import { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
+import { StsCredentials } from '../credentials/StsCredentials.js';
 import { resolveCrossTab } from '../crossTab/resolveCrossTab.js';
 import { InvalidParameterError } from '../errors.js';
 import { systemClock, type Clock } from '../time/Clock.js';
@@ -21,6 +19,7 @@ import {
   DEFAULT_REFRESH_JITTER_MS,
   DEFAULT_REFRESH_WINDOW_MS,
 } from './planRefresh.js';
+import type { IdpTokenKind } from './IdpTokenKind.js';
 import type { SessionCoordinator } from './SessionCoordinator.js';
 import { browserEnvironment, type SessionEnvironment } from './SessionEnvironment.js';
 import { sessionLog, type SessionLog } from './SessionLogger.js';
@@ -36,7 +35,7 @@ export const DEFAULT_RECOVERY_TIMEOUT_MS = 30_000;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 15_000;
 
 /** What kind of IdP token a session's credentials exchange, or `null` for none (role chaining). */
-export type TokenKind = 'jwt' | 'saml' | null;
+export type TokenKind = IdpTokenKind | null;
 
 /** {@link FederatedSessionOptions} checked, with every default resolved once. */
 export interface ResolvedSessionOptions {
@@ -67,20 +66,16 @@ export interface ResolvedSessionOptions {
  */
 export function resolveSessionOptions(options: FederatedSessionOptions): ResolvedSessionOptions {
   const { credentials, tokenSource } = options;
-  const tokenKind: TokenKind =
-    credentials instanceof WebIdentityCredentials
-      ? 'jwt'
-      : credentials instanceof SAMLCredentials
-        ? 'saml'
-        : null;
-  if (tokenKind === null && !(credentials instanceof ChainableTemporaryCredentials)) {
+  if (!(credentials instanceof StsCredentials)) {
     throw new InvalidParameterError(
       'credentials',
       'must be a WebIdentityCredentials, SAMLCredentials or ChainableTemporaryCredentials object',
     );
   }
+  // Asked of the class: a session imports no credential class it is not given.
+  const tokenKind = credentials.idpToken;
   if (tokenKind !== null && !tokenSource) {
-    const param = tokenKind === 'jwt' ? 'WebIdentityToken' : 'SAMLAssertion';
+    const { param } = tokenKind;
     throw new InvalidParameterError(
       'tokenSource',
       `is required for ${credentials.constructor.name}: the session gets a fresh ${param} from it before every refresh (oidcTokenSource(userManager) or callbackTokenSource(fn))`,

@@ -1,3 +1,4 @@
+import { profileClaims } from '../jwt/profileClaims.js';
 import type { StsExchangeResult } from '../credentials/StsCredentials.js';
 import type { TokenDescription } from './describeToken.js';
 import { estimateClockSkew } from './estimateClockSkew.js';
@@ -109,7 +110,7 @@ function identityOf(
   put('audience', token?.audience, data.Audience, inherited?.audience);
   put('roleArn', exchange.params.RoleArn);
   put('assumedRoleArn', data.AssumedRoleUser?.Arn);
-  const profile = token?.profile ?? inherited?.profile;
+  const profile = (token?.claims && profileClaims(token.claims)) ?? inherited?.profile;
   if (profile) identity['profile'] = profile;
   return Object.keys(identity).length === 0 ? null : Object.freeze(identity);
 }
