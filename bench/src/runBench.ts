@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { startDevstack } from '@fedcreds/devstack';
 import { bundleSize, PEER_PACKAGES } from './bundleSize.js';
 import type { ContenderKind } from './contenders.js';
+import { reactRenders } from './reactRenders.js';
 import { cachedReads, concurrentReads, earlyRefreshFails, failuresOnce } from './scenarios.js';
 import { installShiftedDate } from './shiftedDate.js';
 
@@ -40,6 +41,7 @@ out.versions = Object.fromEntries(
     'react-oidc-context',
     'oidc-client-ts',
     'react',
+    'happy-dom',
     'esbuild',
   ].map((name) => [name, version(name)]),
 );
@@ -99,6 +101,32 @@ try {
         return `${r.sts} / ${r.idp} / ${r.seen} (${r.ms})`;
       }),
     ]),
+  );
+
+  const renders = await reactRenders(stack, 50);
+  out.reactRenders = renders;
+  table(
+    'React commits with 50 useAwsCredentials() consumers, 50 selecting only credentials, one only status',
+    [
+      'change',
+      '50 whole-state consumers',
+      '50 credentials-only consumers (target 50)',
+      'status-only consumer',
+    ],
+    [
+      [
+        'forced refresh (refreshing, then ready)',
+        renders.refresh.consumers,
+        renders.refresh.credentialsOnly,
+        renders.refresh.statusOnly,
+      ],
+      [
+        'credentials adopted from another tab',
+        renders.adoption.consumers,
+        renders.adoption.credentialsOnly,
+        `${renders.adoption.statusOnly} (target 0)`,
+      ],
+    ],
   );
 } finally {
   await stack.stop();

@@ -331,8 +331,11 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       );
     }
     const group = this.#group;
+    // Counted by the other tabs before the session goes on (and, say, reports ready).
     await group.whenPresent();
-    if (generation !== this.#generation || this.#group !== group) return null;
+    if (generation !== this.#generation) return null;
+    // A later look at the user moved the tab to another group meanwhile: that one is current.
+    if (this.#group !== group) return this.#group;
     this.#checkMarker(group);
     this.#lobbyOf()?.host(group, () => generation === this.#generation && this.#group === group);
     return this.#group;
