@@ -16,6 +16,7 @@ import {
 } from '@fedcreds/core';
 import { AwsCredentialsProvider, useAwsCredentials } from '@fedcreds/react';
 import type { Devstack } from '@fedcreds/devstack';
+import { linkedTabs } from '../../packages/core/src/__tests__/fixtures/linkedTabs.js';
 import { mintToken } from './contenders.js';
 
 /**
@@ -34,30 +35,6 @@ export interface RenderCounts {
   refresh: Commits;
   /** New credentials adopted from another tab: only the credentials change, not the status. */
   adoption: Commits;
-}
-
-/**
- * Two sessions linked as two tabs of one origin (what the cross-tab coordinator does, without Web
- * Locks, which Node lacks): credentials one obtains, the other adopts. A stand-in: no real peer
- * plays a second tab in Node.
- */
-function linkedTabs(): () => SessionCoordinator {
-  const peers = new Set<Parameters<SessionCoordinator['attach']>[0]>();
-  return () => {
-    let self: Parameters<SessionCoordinator['attach']>[0] | undefined;
-    return {
-      attach(peer) {
-        self = peer;
-        peers.add(peer);
-        return () => void peers.delete(peer);
-      },
-      runRefresh: (refresh, signal) => refresh(signal),
-      publish(message) {
-        if (message.type !== 'credentials') return;
-        for (const peer of peers) if (peer !== self) peer.receive(message);
-      },
-    };
-  };
 }
 
 function sessionFor(stack: Devstack, coordinator: SessionCoordinator, seconds: number) {
@@ -94,9 +71,10 @@ export async function reactRenders(stack: Devstack, consumers = 50): Promise<Ren
   const globals = globalThis as Record<string, unknown>;
   const saved = { window: globals.window, document: globals.document };
   Object.assign(globals, { window, document: window.document });
-  const link = linkedTabs();
-  const session = sessionFor(stack, link(), 900);
-  const otherTab = sessionFor(stack, link(), 3600);
+  // Two tabs of one origin: what the other obtains, this one adopts.
+  const tabs = linkedTabs();
+  const session = sessionFor(stack, tabs.coordinator(), 900);
+  const otherTab = sessionFor(stack, tabs.coordinator(), 3600);
   const commits: Commits = { consumers: 0, credentialsOnly: 0, statusOnly: 0 };
   function Consumer() {
     useAwsCredentials();

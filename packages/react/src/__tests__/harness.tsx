@@ -9,7 +9,6 @@ import {
 import type {
   FederatedSession,
   FederatedSessionOptions,
-  SessionCoordinator,
   SessionSnapshot,
   TokenSource,
 } from '@fedcreds/core';
@@ -27,6 +26,7 @@ import { Component, StrictMode, useEffect } from 'react';
 import type { ReactElement, ReactNode } from 'react';
 import { afterEach, vi } from 'vitest';
 import { startedForFile } from '../../../core/src/__tests__/fixtures/startedForFile.js';
+export { linkedTabs } from '../../../core/src/__tests__/fixtures/linkedTabs.js';
 
 export const WEB_ROLE = 'fedcreds-demo-web';
 export const BUCKET = 'fedcreds-demo';
@@ -219,31 +219,6 @@ export class ErrorBoundary extends Component<
       ? this.props.children
       : this.props.fallback(this.state.error);
   }
-}
-
-/**
- * Two sessions joined like two tabs of one origin: what one obtains, the other adopts (the seam
- * the core's cross-tab coordination plugs into). Refreshes run directly.
- */
-export function linkedTabs(): { coordinator(): SessionCoordinator } {
-  const peers = new Set<Parameters<SessionCoordinator['attach']>[0]>();
-  return {
-    coordinator() {
-      let self: Parameters<SessionCoordinator['attach']>[0] | undefined;
-      return {
-        attach(peer) {
-          self = peer;
-          peers.add(peer);
-          return () => void peers.delete(peer);
-        },
-        runRefresh: (refresh, signal) => refresh(signal),
-        publish(message) {
-          if (message.type !== 'credentials' && message.type !== 'signed-out') return;
-          for (const peer of peers) if (peer !== self) peer.receive(message);
-        },
-      };
-    },
-  };
 }
 
 /**
