@@ -1,4 +1,4 @@
-import type { TokenDescription } from '../session/describeToken.js';
+import type { TokenDescription } from '../session/TokenDescription.js';
 import type { IdpTokenKind } from '../session/IdpTokenKind.js';
 import { decodeJwt, type JwtPayload } from './decodeJwt.js';
 

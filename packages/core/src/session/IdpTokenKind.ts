@@ -1,4 +1,4 @@
-import type { TokenDescription } from './describeToken.js';
+import type { TokenDescription } from './TokenDescription.js';
 
 /**
  * The IdP token a credential class sends to STS, as a session sees it: which `params` field it

@@ -12,7 +12,7 @@ import type { TimerProvider } from '../time/TimerProvider.js';
 import { toFedcredsError } from '../toFedcredsError.js';
 import type { TokenSource } from '../tokenSources/TokenSource.js';
 import { acquireToken, requestTimeout } from './acquireToken.js';
-import type { TokenDescription } from './describeToken.js';
+import type { TokenDescription } from './TokenDescription.js';
 import type { FederatedSession, SessionCredentials } from './FederatedSession.js';
 import type { IdpTokenKind } from './IdpTokenKind.js';
 import type { TokenKind } from './resolveSessionOptions.js';

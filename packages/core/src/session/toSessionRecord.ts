@@ -1,6 +1,6 @@
 import { profileClaims } from '../jwt/profileClaims.js';
 import type { StsExchangeResult } from '../credentials/StsCredentials.js';
-import type { TokenDescription } from './describeToken.js';
+import type { TokenDescription } from './TokenDescription.js';
 import { estimateClockSkew } from './estimateClockSkew.js';
 import type { SessionIdentity, SessionSnapshot } from './SessionSnapshot.js';
 import type { SessionRecord } from './SessionRecord.js';
