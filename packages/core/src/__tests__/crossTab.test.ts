@@ -253,6 +253,40 @@ describe('createCrossTabCoordinator', () => {
     expect(keyOf(opened)).toBe(keyOf(signingIn));
   });
 
+  it('a tab whose user shows up only during its first refresh still stays signed out after a group sign-out', async () => {
+    // The group signed out; this tab's stored user predates that sign-out and is known only once
+    // its first token is read (as a sign-in callback page learns it): it must not come up ready.
+    const other = await tab();
+    other.start();
+    await until(() => other.getSnapshot().status === 'ready');
+    const token = await mintIdToken(devstack, time);
+    await time.advance(1_000);
+    await other.signOut();
+    await time.advance(1_000);
+    const before = stsCalls(devstack);
+    let known = false;
+    const reloaded = await tab({
+      tokenSource: {
+        getToken: () => {
+          known = true;
+          return Promise.resolve(token);
+        },
+        describeUser: () =>
+          Promise.resolve(known ? { issuer: devstack.urls.oidc, subject: 'alice' } : null),
+      },
+    });
+    const statuses: string[] = [];
+    reloaded.subscribe(() => statuses.push(reloaded.getSnapshot().status));
+    reloaded.start();
+    await until(() => ['signed-out', 'ready', 'error'].includes(reloaded.getSnapshot().status));
+    await quiet(reloaded)();
+
+    expect(reloaded.getSnapshot().status).toBe('signed-out');
+    expect(statuses).not.toContain('ready');
+    expect(reloaded.getSnapshot().credentials).toBeNull();
+    expect(stsCalls(devstack) - before).toBeLessThanOrEqual(1);
+  });
+
   it('never adopts credentials inside the asking tab’s refresh window', async () => {
     // The first tab renews 1 minute before expiry; the late one wants 50 minutes of margin.
     const early = await tab({ refreshWindowMs: MINUTE_MS, refreshJitterMs: 0 });

@@ -6,9 +6,12 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { STSClient } from '@aws-sdk/client-sts';
 import {
   ChainableTemporaryCredentials,
+  Credentials,
   InvalidParameterError,
+  StsCredentials,
   SignedOutError,
   WebIdentityCredentials,
   callbackTokenSource,
@@ -455,6 +458,25 @@ describe('createFederatedSession', () => {
     expect(
       thrown(() => createFederatedSession({ credentials: chained, tokenSource })).parameter,
     ).toBe('tokenSource');
+    // Only the three STS classes: not static keys, not another subclass of the STS base class.
+    class OtherSts extends StsCredentials<object, never> {
+      constructor() {
+        super({}, new STSClient({ region: 'us-east-1' }));
+      }
+      protected override validate(): void {}
+      protected override send(): Promise<never> {
+        return Promise.reject(new Error('not used'));
+      }
+      protected override get operation(): string {
+        return 'Other';
+      }
+    }
+    for (const other of [new Credentials('AKIDEXAMPLE', 'secret'), new OtherSts()]) {
+      const error = thrown(() =>
+        createFederatedSession({ credentials: other as never, tokenSource }),
+      );
+      expect(error.parameter).toBe('credentials');
+    }
     expect(
       thrown(() => createFederatedSession({ credentials, tokenSource, refreshWindowMs: -1 })),
     ).toBeInstanceOf(InvalidParameterError);

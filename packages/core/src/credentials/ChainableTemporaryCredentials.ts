@@ -184,6 +184,11 @@ export class ChainableTemporaryCredentials extends StsCredentials<
     return this.params.RoleArn ? 'AssumeRole' : 'GetSessionToken';
   }
 
+  /** @internal No IdP token: the master credentials sign the request. */
+  override get idpToken(): null {
+    return null;
+  }
+
   protected override validate(params: ChainableTemporaryCredentialsParams, chained = false): void {
     if (params.RoleArn !== undefined) {
       validateAssumeRoleParams(params, {

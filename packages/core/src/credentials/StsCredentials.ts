@@ -70,13 +70,13 @@ export abstract class StsCredentials<
   data: O | null = null;
 
   /**
-   * The IdP token a federated session feeds this class, or `null` when it sends none (role
-   * chaining).
+   * The IdP token a federated session feeds this class; `null` when it sends none (role
+   * chaining); `undefined` for a class a session cannot own.
    *
    * @internal
    */
-  get idpToken(): IdpTokenKind | null {
-    return null;
+  get idpToken(): IdpTokenKind | null | undefined {
+    return undefined;
   }
 
   /** Stores a redacting copy of `params` and the client; subclasses validate. */

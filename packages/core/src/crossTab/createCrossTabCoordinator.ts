@@ -211,6 +211,8 @@ class BroadcastCoordinator implements CrossTabCoordinator, GroupMember {
       // Who the credentials name: a chained session, or a source that could not tell before (a
       // sign-in completed by this refresh). Joined before the session says it is ready, so a tab
       // opened at that moment finds this one and its credentials instead of calling STS.
+      // A SignedOutError here (the group signed out since this user signed in) has signed the
+      // tab out already, and the session drops this refresh's result.
       const joined = await raceSignal(this.#join(generation, record), signal).catch(() => null);
       if (joined && joined.latest?.record !== record) joined.announce(record, joined.takeTerm());
       return record;

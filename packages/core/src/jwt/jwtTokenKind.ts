@@ -4,7 +4,6 @@ import { decodeJwt, type JwtPayload } from './decodeJwt.js';
 
 /** An OpenID Connect ID token (or OAuth access token) in `WebIdentityToken`. @internal */
 export const jwtTokenKind: IdpTokenKind = {
-  kind: 'jwt',
   param: 'WebIdentityToken',
   describe(token) {
     let payload: JwtPayload;

@@ -4,7 +4,6 @@ import { parseSamlAttributes } from './parseSamlAttributes.js';
 
 /** A base64 SAML response in `SAMLAssertion`. @internal */
 export const samlTokenKind: IdpTokenKind = {
-  kind: 'saml',
   param: 'SAMLAssertion',
   describe(token) {
     let attributes: ReturnType<typeof parseSamlAttributes>;

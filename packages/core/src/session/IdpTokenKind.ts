@@ -8,7 +8,6 @@ import type { TokenDescription } from './TokenDescription.js';
  * @internal
  */
 export interface IdpTokenKind {
-  readonly kind: 'jwt' | 'saml';
   /** The `params` field the session writes the token into before each refresh. */
   readonly param: 'WebIdentityToken' | 'SAMLAssertion';
   /**

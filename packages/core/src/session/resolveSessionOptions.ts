@@ -66,14 +66,14 @@ export interface ResolvedSessionOptions {
  */
 export function resolveSessionOptions(options: FederatedSessionOptions): ResolvedSessionOptions {
   const { credentials, tokenSource } = options;
-  if (!(credentials instanceof StsCredentials)) {
+  // Asked of the class: a session imports no credential class it is not given.
+  const tokenKind = credentials instanceof StsCredentials ? credentials.idpToken : undefined;
+  if (tokenKind === undefined) {
     throw new InvalidParameterError(
       'credentials',
       'must be a WebIdentityCredentials, SAMLCredentials or ChainableTemporaryCredentials object',
     );
   }
-  // Asked of the class: a session imports no credential class it is not given.
-  const tokenKind = credentials.idpToken;
   if (tokenKind !== null && !tokenSource) {
     const { param } = tokenKind;
     throw new InvalidParameterError(
