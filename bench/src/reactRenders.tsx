@@ -66,6 +66,10 @@ async function settled(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/**
+ * Mounts the consumers under a provider of one session, then counts their commits for a forced
+ * refresh and for an adoption from a linked second session; restores the globals it set.
+ */
 export async function reactRenders(stack: Devstack, consumers = 50): Promise<RenderCounts> {
   const window = new Window({ url: 'http://127.0.0.1:5173/' });
   const globals = globalThis as Record<string, unknown>;
