@@ -13,6 +13,8 @@ type Mode = 'exclusive' | 'shared';
 interface Waiter {
   readonly mode: Mode;
   readonly grant: () => void;
+  /** Who asked (see {@link MemoryLocks.for}). */
+  readonly owner: string | undefined;
 }
 
 interface Held {
@@ -44,10 +46,29 @@ export class MemoryLocks implements CrossTabLocks {
     return [...this.exclusiveGrants.values()].reduce((sum, count) => sum + count, 0);
   }
 
+  /** The same locks as seen by one tab, whose waits {@link MemoryLocks.waiting} counts. */
+  for(owner: string): CrossTabLocks {
+    return {
+      request: (name, options, callback) => this.request(name, options, callback, owner),
+      query: () => this.query(),
+    };
+  }
+
+  /**
+   * Requests of `owner` waiting for a lock; not the lobby's host locks, which members wait on
+   * for as long as they are started.
+   */
+  waiting(owner: string): number {
+    return [...this.#queues]
+      .filter(([name]) => !isHostLock(name))
+      .reduce((sum, [, queue]) => sum + queue.filter((w) => w.owner === owner).length, 0);
+  }
+
   request<T>(
     name: string,
     options: { mode?: Mode; signal?: AbortSignal; steal?: boolean },
     callback: (lock: unknown) => T,
+    owner?: string,
   ): Promise<Awaited<T>> {
     const mode = options.mode ?? 'exclusive';
     const { signal } = options;
@@ -65,6 +86,7 @@ export class MemoryLocks implements CrossTabLocks {
       };
       const waiter: Waiter = {
         mode,
+        owner,
         grant: () => {
           signal?.removeEventListener('abort', onAbort);
           let stolen = false;
@@ -105,13 +127,6 @@ export class MemoryLocks implements CrossTabLocks {
 
   query(): Promise<{ held: { name: string; mode: Mode }[] }> {
     return Promise.resolve({ held: [...this.#held].map(({ name, mode }) => ({ name, mode })) });
-  }
-
-  /** Requests waiting for a lock (not the lobby's host locks, which members wait on while open). */
-  get queued(): number {
-    return [...this.#queues]
-      .filter(([name]) => !isHostLock(name))
-      .reduce((sum, [, queue]) => sum + queue.length, 0);
   }
 
   /**
