@@ -14,9 +14,12 @@ const FORBIDDEN: Record<string, string[]> = {
     'core/credentials/WebIdentityCredentials',
     'core/jwt/decodeJwt',
     'core/jwt/jwtTokenKind',
+    'core/crossTab/',
   ],
-  // A session over web identity carries no SAML or role-chaining code.
+  // A session over web identity carries no SAML or role-chaining code, and no cross-tab code
+  // unless it asks for it (`crossTab: crossTab()`).
   'session.ts': [
+    'core/crossTab/',
     'core/saml/',
     'core/credentials/SAMLCredentials',
     'core/credentials/ChainableTemporaryCredentials',

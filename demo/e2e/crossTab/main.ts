@@ -1,10 +1,11 @@
 // The cross-tab browser test's page (demo/e2e/crossTab.test.ts): one OIDC session with
-// `crossTab: { joinWhenSignedOut: true }` — as the demo's provider sets it; `?join=0`
+// `crossTab: crossTab({ joinWhenSignedOut: true })` — as the demo's provider sets it; `?join=0`
 // turns joining off — over a real oidc-client-ts UserManager (the user in this tab's
 // sessionStorage, oidc-client-ts's default) against the dev stack. It shows its status and key, and records for
 // the test what it held and handed out: every access key with the user it was for, credentials
 // handed out past their expiry, and the outcome of the S3 requests it makes when asked to.
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { crossTab } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import { UserManager } from 'oidc-client-ts';
 
@@ -77,7 +78,9 @@ async function main(): Promise<void> {
     region: config.region,
     roleSessionName: user?.profile.sub ?? 'nobody',
     clientConfig: { endpoint: config.sts, maxAttempts: 1 },
-    crossTab: { joinWhenSignedOut: new URLSearchParams(location.search).get('join') !== '0' },
+    crossTab: crossTab({
+      joinWhenSignedOut: new URLSearchParams(location.search).get('join') !== '0',
+    }),
     refreshWindowMs: config.refreshWindowMs,
     refreshJitterMs: config.refreshJitterMs,
     minValidityMs: config.minValidityMs,

@@ -167,6 +167,8 @@ export type {
 
 // Cross-tab groups: one refresher per identity (Web Locks), credentials and the IdP user shared
 // in memory (BroadcastChannel), sign-out of the group remembered (localStorage, no secret).
+export { crossTab } from './crossTab/crossTab.js';
+export type { CrossTab, CrossTabSessionParts } from './crossTab/crossTab.js';
 export {
   createCrossTabCoordinator,
   DEFAULT_ANSWER_TIMEOUT_MS,

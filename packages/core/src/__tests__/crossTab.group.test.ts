@@ -8,6 +8,7 @@
 import { InMemoryWebStorage } from 'oidc-client-ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  crossTab,
   IdentityChangedError,
   createFederatedSession,
   type CrossTabChannel,
@@ -83,7 +84,7 @@ async function tab(
   const session = timedSession(time, {
     credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
     tokenSource: source,
-    crossTab: { name: prefix, locks: locks.for(owner), storage: markers, channel },
+    crossTab: crossTab({ name: prefix, locks: locks.for(owner), storage: markers, channel }),
     random: () => draw,
     ...options,
   });

@@ -12,6 +12,7 @@ import { loginWithPassword } from '@fedcreds/devstack';
 import { InMemoryWebStorage } from 'oidc-client-ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  crossTab,
   InvalidParameterError,
   WebIdentityCredentials,
   createFederatedSession,
@@ -92,13 +93,13 @@ function tab(tokenSource: OidcTokenSource, options: TabOptions = {}) {
       stsConfig(devstack),
     ),
     tokenSource,
-    crossTab: {
+    crossTab: crossTab({
       name: prefix,
       locks: options.locks ?? locks,
       storage: options.storage ?? markers,
       channel: options.channel ?? recordingChannel(),
       joinWhenSignedOut: options.join ?? true,
-    },
+    }),
     refreshWindowMs: 3_000,
     refreshJitterMs: 300,
     random: () => options.draw ?? 0.5,

@@ -7,7 +7,7 @@
  * oidc-client-ts UserManagers is tested in crossTab.join.test.ts.
  */
 import { InMemoryWebStorage } from 'oidc-client-ts';
-import { DEFAULT_ANSWER_TIMEOUT_MS } from '@fedcreds/core';
+import { crossTab, DEFAULT_ANSWER_TIMEOUT_MS } from '@fedcreds/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type {
   CrossTabChannel,
@@ -70,7 +70,13 @@ async function tab(user: IdpUser | null, tabLocks: CrossTabLocks = locks) {
   const session = timedSession(time, {
     credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
     tokenSource: source,
-    crossTab: { name: prefix, locks: tabLocks, storage: markers, channel, joinWhenSignedOut: true },
+    crossTab: crossTab({
+      name: prefix,
+      locks: tabLocks,
+      storage: markers,
+      channel,
+      joinWhenSignedOut: true,
+    }),
     logger: (entry) => logs.push(entry),
   });
   started.push(session);

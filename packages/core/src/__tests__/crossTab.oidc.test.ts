@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   WebIdentityCredentials,
   createFederatedSession,
+  crossTab,
   type FederatedSession,
 } from '@fedcreds/core';
 import { oidcTokenSource } from '@fedcreds/core/oidc';
@@ -47,7 +48,7 @@ describe('a cross-tab group over real UserManagers', () => {
           stsConfig(devstack),
         ),
         tokenSource,
-        crossTab: { name: 'fedcreds-oidc-group', locks, storage: markers },
+        crossTab: crossTab({ name: 'fedcreds-oidc-group', locks, storage: markers }),
         refreshWindowMs: 3_000,
         refreshJitterMs: 300,
         random: () => (i + 1) / 4,

@@ -13,6 +13,7 @@ import {
   SignedOutError,
   callbackTokenSource,
   createCrossTabCoordinator,
+  crossTab,
   type CrossTabChannel,
   type CrossTabLocks,
   type CrossTabOptions,
@@ -56,14 +57,14 @@ afterEach(() => {
 
 /** A tab: a session for the web role, coordinated with the other tabs of this test. */
 async function tab(
-  options: Partial<FederatedSessionOptions> & { crossTab?: CrossTabOptions } = {},
+  options: Omit<Partial<FederatedSessionOptions>, 'crossTab'> & { crossTab?: CrossTabOptions } = {},
 ): Promise<FederatedSession> {
-  const { crossTab, ...rest } = options;
+  const { crossTab: group, ...rest } = options;
   const session = timedSession(time, {
     credentials: await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 }),
     tokenSource: callbackTokenSource(() => mintIdToken(devstack, time)),
-    ...((crossTab !== undefined || !rest.coordinator) && {
-      crossTab: { name: channelName, locks, storage: markers, ...crossTab },
+    ...((group !== undefined || !rest.coordinator) && {
+      crossTab: crossTab({ name: channelName, locks, storage: markers, ...group }),
     }),
     ...rest,
   });
@@ -392,7 +393,7 @@ describe('createCrossTabCoordinator', () => {
       clock: time.clock,
       timers: time.timers,
       environment: null,
-      crossTab: { name: channelName, locks },
+      crossTab: crossTab({ name: channelName, locks }),
     });
     started.push(oidcTab);
     oidcTab.start();
@@ -572,6 +573,19 @@ describe('createCrossTabCoordinator', () => {
     const error = await rejectionOf(tab({ coordinator, crossTab: { name: channelName, locks } }));
     expect(error).toBeInstanceOf(InvalidParameterError);
     expect((error as InvalidParameterError).parameter).toBe('crossTab');
+    // The flag and the options object of earlier versions are refused by name, not ignored.
+    const fresh = await webIdentityCredentials(devstack, time, { DurationSeconds: 3600 });
+    for (const old of [true, { name: channelName }]) {
+      expect(() =>
+        timedSession(time, {
+          credentials: fresh,
+          tokenSource: callbackTokenSource(() => mintIdToken(devstack, time)),
+          crossTab: old as never,
+        }),
+      ).toThrow(expect.objectContaining({ parameter: 'crossTab' }));
+    }
+    expect(() => crossTab('fedcreds' as never)).toThrow(InvalidParameterError);
+    expect(crossTab(false)).toBe(false);
 
     const one = await tab({ coordinator });
     const environment = manualEnvironment();

@@ -2,7 +2,7 @@ import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smit
 import type { ChainableTemporaryCredentials } from '../credentials/ChainableTemporaryCredentials.js';
 import type { SAMLCredentials } from '../credentials/SAMLCredentials.js';
 import type { WebIdentityCredentials } from '../credentials/WebIdentityCredentials.js';
-import type { CrossTabOptions } from '../crossTab/CrossTabOptions.js';
+import type { CrossTab } from '../crossTab/crossTab.js';
 import type { FedcredsError, IdentityRef, ReauthRequiredError } from '../errors.js';
 import type { Clock } from '../time/Clock.js';
 import type { TimerProvider } from '../time/TimerProvider.js';
@@ -96,11 +96,12 @@ export interface FederatedSessionOptions {
    * same identity (IdP user, role, STS): one tab calls STS and renews the IdP token per refresh
    * (elected with Web Locks) and the others adopt the result (BroadcastChannel, in memory, never
    * `localStorage`); a tab opened later gets credentials without an STS call; `signOut()` in one
-   * tab signs out all. `true`, or options such as the name prefix. Where Web Locks or
+   * tab signs out all. `crossTab()`, or `crossTab({ … })` with options such as the name prefix
+   * (a function, so an app without it ships no cross-tab code). Where Web Locks or
    * BroadcastChannel is missing each tab refreshes on its own. See `createCrossTabCoordinator`.
-   * @default false (each tab on its own); with `true` groups are named `fedcreds:<hash of the identity>`
+   * @default false (each tab on its own); with `crossTab()` groups are named `fedcreds:<hash of the identity>`
    */
-  crossTab?: boolean | CrossTabOptions | undefined;
+  crossTab?: CrossTab | false | undefined;
 }
 
 /** Payloads of the events `session.on(type, handler)` delivers. */

@@ -31,7 +31,7 @@ export interface CoordinatorPeer {
  * Seam for coordinating one session across the tabs of an origin (one refresher elected with Web
  * Locks, results shared over BroadcastChannel). The session calls it around every STS refresh and
  * when credentials or a sign-out should be announced; without one, each tab refreshes on its own.
- * `createCrossTabCoordinator` is the implementation (`createFederatedSession({ crossTab: true })`).
+ * `createCrossTabCoordinator` is the implementation (`createFederatedSession({ crossTab: crossTab() })`).
  *
  * @experimental The shape may change.
  */

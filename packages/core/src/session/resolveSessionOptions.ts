@@ -1,5 +1,4 @@
 import { StsCredentials } from '../credentials/StsCredentials.js';
-import { resolveCrossTab } from '../crossTab/resolveCrossTab.js';
 import { InvalidParameterError } from '../errors.js';
 import { systemClock, type Clock } from '../time/Clock.js';
 import { globalTimers, type TimerProvider } from '../time/TimerProvider.js';
@@ -127,7 +126,14 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
       DEFAULT_RETRY_MAX_DELAY_MS,
     ),
   };
-  if (options.coordinator && options.crossTab !== undefined && options.crossTab !== false) {
+  const crossTab = options.crossTab ?? false;
+  if (crossTab !== false && typeof crossTab !== 'function') {
+    throw new InvalidParameterError(
+      'crossTab',
+      'must be `crossTab()` or `crossTab({ … })` from @fedcreds/core, or false',
+    );
+  }
+  if (options.coordinator && crossTab) {
     throw new InvalidParameterError(
       'crossTab',
       'cannot be combined with `coordinator`, which replaces it; pass one or the other',
@@ -156,12 +162,8 @@ export function resolveSessionOptions(options: FederatedSessionOptions): Resolve
     environment: options.environment === undefined ? browserEnvironment() : options.environment,
     coordinator:
       options.coordinator ??
-      resolveCrossTab(options.crossTab, {
-        credentials,
-        tokenSource,
-        clock,
-        timers,
-        logger: options.logger,
-      }),
+      (crossTab
+        ? crossTab({ credentials, tokenSource, clock, timers, logger: options.logger })
+        : undefined),
   };
 }

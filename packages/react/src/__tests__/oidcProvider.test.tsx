@@ -5,6 +5,7 @@ import {
   useAwsCredentials,
   useFederatedSession,
 } from '@fedcreds/react/oidc';
+import { crossTab } from '@fedcreds/core';
 import type { CrossTabChannel, CrossTabOptions, FederatedSession } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import { BroadcastChannel } from 'node:worker_threads';
@@ -133,7 +134,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
     // one lock manager (happy-dom has no Web Locks: the core tests' in-memory one) and Node's
     // BroadcastChannel between them.
     const locks = new MemoryLocks();
-    const crossTab: CrossTabOptions = {
+    const group: CrossTabOptions = {
       name: 'provider-join',
       locks,
       // Node's channel has the browser's shape; its types are Node's own.
@@ -147,7 +148,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
         userStore: ownStore(),
       }),
       ...webRole(),
-      crossTab: { ...crossTab, joinWhenSignedOut: true },
+      crossTab: crossTab({ ...group, joinWhenSignedOut: true }),
       environment: null,
     });
     await member.tokenSource.completeSignIn(await signInAtIdp(settings));
@@ -174,7 +175,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
     );
     try {
       // The app allows it: the tab joins, as alice, with the group's credentials.
-      const joined = render(tabWith({ crossTab: { ...crossTab, joinWhenSignedOut: true } }));
+      const joined = render(tabWith({ crossTab: { ...group, joinWhenSignedOut: true } }));
       const session = sessions.at(-1)!;
       await act(() => until(session, (s) => s.status === 'ready' || s.status === 'signed-out'));
       expect(session.getSnapshot()).toMatchObject({
@@ -188,7 +189,7 @@ describe('AwsCredentialsProvider with OIDC configuration', () => {
       joined.unmount();
 
       // The provider's default (cross-tab on, no join): the tab stays signed out.
-      const alone = render(tabWith({ crossTab }));
+      const alone = render(tabWith({ crossTab: group }));
       const second = sessions.at(-1)!;
       await act(() => until(second, (s) => s.status === 'ready' || s.status === 'signed-out'));
       expect(second.getSnapshot().status).toBe('signed-out');

@@ -1,4 +1,5 @@
 'use client';
+import { crossTab, type CrossTabOptions } from '@fedcreds/core';
 import { createOidcSession } from '@fedcreds/core/oidc';
 import type { CreateOidcSessionOptions, OidcSession } from '@fedcreds/core/oidc';
 import { UserManager } from 'oidc-client-ts';
@@ -26,7 +27,7 @@ export type AwsCredentialsOidcProps = Omit<CreateOidcSessionOptions, 'userManage
      * (as that group's user, visibly) instead of asking for a sign-in — the app's choice.
      * @default true
      */
-    crossTab?: CreateOidcSessionOptions['crossTab'];
+    crossTab?: boolean | CrossTabOptions | undefined;
     /**
      * An oidc-client-ts `UserManager`, or the settings to build one from (once; with
      * `automaticSilentRenew: false` unless set, as the session does the renewing).
@@ -96,7 +97,11 @@ function buildOidcSession({
     ? oidc
     : new UserManager({ automaticSilentRenew: false, ...oidc });
   // Cross-tab by default: N tabs of one user cost one STS call and one IdP renewal per refresh.
-  return createOidcSession({ ...options, crossTab: options.crossTab ?? true, userManager });
+  return createOidcSession({
+    ...options,
+    crossTab: crossTab(options.crossTab ?? true),
+    userManager,
+  });
 }
 
 function isUserManager(oidc: UserManager | UserManagerSettings): oidc is UserManager {
