@@ -158,6 +158,7 @@ const entries: [string, string][] = [
   ['SDK v3 fromWebToken', 'fromWebToken.ts'],
   ['SDK v3 client-sts by hand', 'stsByHand.ts'],
   ['fedcreds session (session + callback token source + web identity)', 'session.ts'],
+  ['fedcreds session with crossTab()', 'sessionCrossTab.ts'],
   ['@fedcreds/core/oidc + oidc-client-ts', 'oidc.ts'],
   ['Amplify fetchAuthSession', 'amplify.ts'],
   ['fedcreds React provider + hook, OIDC, react-dom', 'reactOidc.tsx'],
@@ -192,6 +193,7 @@ for (const [label, entry] of [
 }
 for (const [label, entry] of [
   ["fedcreds' own code: session entry", 'session.ts'],
+  ["fedcreds' own code: session entry with crossTab()", 'sessionCrossTab.ts'],
   ["fedcreds' own code: core + React (OIDC)", 'reactOidc.tsx'],
   ["fedcreds' own code: everything", 'everything.ts'],
 ] as const) {

@@ -1,6 +1,6 @@
 'use client';
 import { sessionPhase, SignedOutError } from '@fedcreds/core';
-import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/shim/with-selector';
+import { useSyncExternalStoreWithSelector } from 'use-sync-external-store/with-selector';
 import { useCredentialsStore } from './AwsCredentialsContext.js';
 import type { AwsCredentialsState, CredentialsStore } from './credentialsStore.js';
 
