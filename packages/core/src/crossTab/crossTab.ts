@@ -12,10 +12,15 @@ import type { CrossTabOptions } from './CrossTabOptions.js';
 
 /** What of the session a cross-tab coordinator needs. */
 export interface CrossTabSessionParts {
+  /** The session's credential object: its role ARN and STS client name the group. */
   readonly credentials: SessionCredentials;
+  /** The session's token source (its user names the group); none for a chained session. */
   readonly tokenSource: TokenSource | undefined;
+  /** The session's clock. */
   readonly clock: Clock;
+  /** The session's timers. */
   readonly timers: TimerProvider;
+  /** The session's logger, if any. */
   readonly logger: SessionLogger | undefined;
 }
 
