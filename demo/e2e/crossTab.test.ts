@@ -1,6 +1,6 @@
 /**
  * Cross-tab groups in Chromium, with the real Web Locks and BroadcastChannel: tabs of one
- * 127.0.0.1 origin run an OIDC session (`crossTab: true`) over a real oidc-client-ts UserManager
+ * 127.0.0.1 origin run an OIDC session (`crossTab: crossTab()`) over a real oidc-client-ts UserManager
  * against the dev stack's OpenID Provider (rotating refresh tokens, reuse detection) and STS,
  * whose credentials live 10 seconds (renewed every ~5) and whose ID tokens the page renews on
  * every refresh. Tabs after the first are opened from it (`window.open`), so each starts with a
