@@ -133,6 +133,9 @@ export async function reactRenders(stack: Devstack, consumers = 50): Promise<Ren
     root.unmount();
     otherTab.stop();
     session.stop();
+    // React's scheduler may still hold work queued by the unmount (it reads `window`): let it run
+    // before the globals go.
+    await settled();
     await window.happyDOM.close();
     Object.assign(globals, saved);
   }
